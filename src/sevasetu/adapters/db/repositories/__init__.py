@@ -1,0 +1,17 @@
+from .accounts import AccountRepository, OtpRepository, TokenRepository, UserRepository
+from .areas import AreaRepository
+from .audit import AuditRepository
+from .idempotency import IdempotencyRepository
+from .people import HouseholdRepository, PeopleRepository
+
+__all__ = [
+    "AccountRepository",
+    "AreaRepository",
+    "AuditRepository",
+    "HouseholdRepository",
+    "IdempotencyRepository",
+    "OtpRepository",
+    "PeopleRepository",
+    "TokenRepository",
+    "UserRepository",
+]

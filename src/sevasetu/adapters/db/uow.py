@@ -1,0 +1,70 @@
+"""Unit of work: one connection, one transaction, the repositories bound to it."""
+
+from __future__ import annotations
+
+from types import TracebackType
+
+from sqlalchemy import Connection, Engine
+
+from .engine import IMMEDIATE
+from .repositories import (
+    AccountRepository,
+    AreaRepository,
+    AuditRepository,
+    HouseholdRepository,
+    IdempotencyRepository,
+    OtpRepository,
+    PeopleRepository,
+    TokenRepository,
+    UserRepository,
+)
+
+
+class SqlUnitOfWork:
+    """``with uow:`` opens a transaction; leaving without ``commit()`` rolls it back.
+
+    ``write=True`` marks a read-then-write transaction: SQLite takes its write lock at BEGIN,
+    and repositories lock the rows they read for update on PostgreSQL.
+    """
+
+    def __init__(self, engine: Engine, *, write: bool = False) -> None:
+        self.engine = engine
+        self.write = write
+        self.conn: Connection | None = None
+
+    def __enter__(self) -> SqlUnitOfWork:
+        conn = self.engine.connect()
+        if self.write:
+            conn = conn.execution_options(**{IMMEDIATE: True})
+        conn.begin()
+        self.conn = conn
+        self.areas = AreaRepository(conn)
+        self.people = PeopleRepository(conn)
+        self.households = HouseholdRepository(conn)
+        self.users = UserRepository(conn)
+        self.accounts = AccountRepository(conn)
+        self.tokens = TokenRepository(conn)
+        self.otps = OtpRepository(conn)
+        self.audit = AuditRepository(conn)
+        self.idempotency = IdempotencyRepository(conn)
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        assert self.conn is not None
+        try:
+            if self.conn.in_transaction():
+                self.conn.rollback()
+        finally:
+            self.conn.close()
+            self.conn = None
+
+    def commit(self) -> None:
+        assert self.conn is not None
+        self.conn.commit()
+
+    def rollback(self) -> None:
+        assert self.conn is not None
+        self.conn.rollback()

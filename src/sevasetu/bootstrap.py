@@ -1,0 +1,79 @@
+"""Composition root: the one place that reads settings and chooses adapters."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import threading
+import uuid
+from collections.abc import Callable
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import Engine
+
+from .adapters.db.engine import make_engine
+from .adapters.db.uow import SqlUnitOfWork
+from .adapters.passwords import Argon2Passwords
+from .adapters.sms.console import ConsoleSms
+from .config import Settings
+from .domain.areas import AreaTree
+from .domain.identifiers import IdentifierKind
+from .services.ports import PasswordHasher, SmsSender
+
+
+class AppContext:
+    """What the use cases are given (``services.ports.Context``), built once per process."""
+
+    def __init__(
+        self, settings: Settings, *, engine: Engine | None = None, sms: SmsSender | None = None,
+        passwords: PasswordHasher | None = None, clock: Callable[[], datetime] | None = None,
+    ) -> None:
+        self.settings = settings
+        self.engine = engine or make_engine(settings.database_url, pool_size=settings.db_pool_size)
+        self.sms = sms or ConsoleSms()
+        self.passwords = passwords or Argon2Passwords()
+        self.zone = ZoneInfo(settings.time_zone)
+        self._clock = clock or (lambda: datetime.now(UTC))
+        self._identifier_key = settings.identifier_key.encode()
+        self._secret_key = settings.secret_key.encode()
+        self._areas: AreaTree | None = None
+        self._areas_lock = threading.Lock()
+
+    def uow(self, *, write: bool = False) -> SqlUnitOfWork:
+        return SqlUnitOfWork(self.engine, write=write)
+
+    def now(self) -> datetime:
+        return self._clock()
+
+    def today(self) -> date:
+        """The calendar day where the deployment serves (IST, BST): birthdays turn there."""
+        return self.now().astimezone(self.zone).date()
+
+    def new_id(self) -> str:
+        return str(uuid.uuid4())
+
+    def identifier_hash(self, kind: IdentifierKind, value: str) -> str:
+        return hmac.new(self._identifier_key, f"{kind.value}:{value}".encode(), hashlib.sha256).hexdigest()
+
+    def secret_hash(self, purpose: str, value: str) -> str:
+        return hmac.new(self._secret_key, f"{purpose}:{value}".encode(), hashlib.sha256).hexdigest()
+
+    def area_tree(self) -> AreaTree:
+        tree = self._areas
+        if tree is None:
+            tree = self.refresh_areas()
+        return tree
+
+    def refresh_areas(self) -> AreaTree:
+        with self._areas_lock:
+            with self.uow() as uow:
+                self._areas = AreaTree.build(uow.areas.rows())
+            return self._areas
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def bootstrap(settings: Settings | None = None, **overrides: object) -> AppContext:
+    return AppContext(settings or Settings(), **overrides)  # type: ignore[arg-type]

@@ -1,0 +1,68 @@
+"""Settings: one object, read from the environment (prefix ``SEVASETU_``) and ``.env``.
+
+Built once in the composition root (``bootstrap``) and passed down; nothing else reads the
+environment.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PLACEHOLDER_SECRETS = {"", "changeme", "change-me", "dev-secret-key", "secret"}
+DEV_SECRET = "dev-secret-key"
+LANGUAGES = ("en", "bn", "hi")
+
+
+def default_database_url() -> str:
+    return f"sqlite:///{Path('var/sevasetu.db').resolve()}"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="SEVASETU_", env_file=".env", extra="ignore")
+
+    environment: Literal["development", "test", "production"] = "development"
+    database_url: str = Field(default_factory=default_database_url)
+    secret_key: str = DEV_SECRET
+    # Keys the hashes of Aadhaar and NID numbers. Deployments that exchange a state's data
+    # must share it, or lookups by those numbers stop finding people after the move.
+    identifier_key: str = DEV_SECRET
+    base_url: str = "http://127.0.0.1:8000"
+    languages: list[str] = Field(default_factory=lambda: list(LANGUAGES))
+    default_language: str = "en"
+    default_country: Literal["IN", "BD"] = "IN"
+    time_zone: str = "Asia/Kolkata"
+
+    sms_backend: Literal["console"] = "console"
+    otp_ttl_seconds: int = 300
+    otp_max_attempts: int = 5
+    otp_max_per_window: int = 3
+    otp_window_seconds: int = 900
+    token_ttl_hours: int = 12
+    family_limit: int = 6
+    max_body_bytes: int = 1_048_576
+    db_pool_size: int = 10
+
+    @model_validator(mode="after")
+    def _refuse_placeholders(self) -> Settings:
+        if self.environment != "development":
+            for name in ("secret_key", "identifier_key"):
+                value = getattr(self, name)
+                if value.strip().lower() in PLACEHOLDER_SECRETS or len(value) < 16:
+                    raise ValueError(
+                        f"SEVASETU_{name.upper()} is a placeholder or shorter than 16 "
+                        f"characters; set a real secret outside development"
+                    )
+        unknown = [code for code in self.languages if code not in LANGUAGES]
+        if unknown:
+            raise ValueError(f"unsupported languages {unknown}; choose from {list(LANGUAGES)}")
+        if self.default_language not in self.languages:
+            raise ValueError(f"default language {self.default_language!r} is not in languages")
+        return self
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")

@@ -1,0 +1,88 @@
+"""Who may do what, and where. Deny by default: a role has only the actions listed here,
+and staff act only inside the area they are posted to."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from .areas import Area
+from .errors import Forbidden, OutsideArea
+
+
+class Role(StrEnum):
+    CITIZEN = "citizen"
+    ASHA = "asha"
+    ANM = "anm"
+    VERIFIER = "verifier"
+    FACILITY_ADMIN = "facility_admin"
+    DISTRICT_OFFICER = "district_officer"
+    STATE_ADMIN = "state_admin"
+    AUDITOR = "auditor"
+
+
+class Action(StrEnum):
+    PERSON_READ = "read people"
+    PERSON_REGISTER = "register people"
+    PERSON_CORRECT = "correct people's records"
+    HOUSEHOLD_REGISTER = "register households"
+    USER_MANAGE = "manage users"
+    AUDIT_READ = "read the audit trail"
+
+
+_FIELD_WORK = frozenset(
+    {Action.PERSON_READ, Action.PERSON_REGISTER, Action.PERSON_CORRECT, Action.HOUSEHOLD_REGISTER}
+)
+
+PERMISSIONS: dict[Role, frozenset[Action]] = {
+    Role.CITIZEN: frozenset(),  # citizens act on their own family through their account
+    Role.ASHA: _FIELD_WORK,
+    Role.ANM: _FIELD_WORK,
+    Role.VERIFIER: frozenset({Action.PERSON_READ}),
+    Role.FACILITY_ADMIN: _FIELD_WORK,
+    Role.DISTRICT_OFFICER: _FIELD_WORK | {Action.USER_MANAGE},
+    Role.STATE_ADMIN: _FIELD_WORK | {Action.USER_MANAGE, Action.AUDIT_READ},
+    Role.AUDITOR: frozenset({Action.PERSON_READ, Action.AUDIT_READ}),
+}
+
+# A manager may create users of a lower rank only.
+RANK: dict[Role, int] = {
+    Role.CITIZEN: 0, Role.ASHA: 1, Role.ANM: 1, Role.VERIFIER: 1, Role.FACILITY_ADMIN: 2,
+    Role.AUDITOR: 2, Role.DISTRICT_OFFICER: 3, Role.STATE_ADMIN: 4,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Principal:
+    """Whoever is calling: a staff user or a citizen's account."""
+
+    kind: str  # "user" | "citizen"
+    id: str
+    role: Role
+    name: str
+    area_code: str | None = None  # None for citizens
+    state_code: str | None = None
+    language: str = "en"
+
+    @property
+    def actor(self) -> str:
+        return f"{self.kind}:{self.id}"
+
+
+def can(principal: Principal, action: Action) -> bool:
+    return action in PERMISSIONS.get(principal.role, frozenset())
+
+
+def require(principal: Principal, action: Action) -> None:
+    if not can(principal, action):
+        raise Forbidden(action=action.value)
+
+
+def require_area(principal: Principal, area: Area) -> None:
+    if principal.area_code is None or not area.is_within(principal.area_code):
+        raise OutsideArea("area_code")
+
+
+def require_rank_above(manager: Principal, role: Role) -> None:
+    if RANK[role] >= RANK[manager.role]:
+        raise Forbidden("role", action=f"create a user with the role {role.value}")

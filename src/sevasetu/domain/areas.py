@@ -1,0 +1,141 @@
+"""Areas (one tree of typed, coded nodes) and the facilities that sit in them.
+
+The tenant of every person's record is the area's *state*: an Indian state or a Bangladeshi
+division, the node right under the country. Scope checks ask whether one area lies inside
+another, which the tree answers from each node's path of ancestors.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from .errors import UnknownArea, WrongAreaLevel
+
+
+class AreaLevel(StrEnum):
+    COUNTRY = "country"
+    STATE = "state"  # India
+    DIVISION = "division"  # Bangladesh
+    DISTRICT = "district"
+    BLOCK = "block"  # India
+    UPAZILA = "upazila"  # Bangladesh
+    UNION = "union"  # Bangladesh
+    VILLAGE = "village"
+    WARD = "ward"
+
+
+TENANT_LEVELS = frozenset({AreaLevel.STATE, AreaLevel.DIVISION})
+# Where people live: the smallest unit of each country's tree.
+RESIDENCE_LEVELS = frozenset({AreaLevel.VILLAGE, AreaLevel.WARD})
+
+# Which level may hang under which: the data file is checked against this.
+ALLOWED_CHILDREN: dict[AreaLevel, frozenset[AreaLevel]] = {
+    AreaLevel.COUNTRY: frozenset({AreaLevel.STATE, AreaLevel.DIVISION}),
+    AreaLevel.STATE: frozenset({AreaLevel.DISTRICT}),
+    AreaLevel.DIVISION: frozenset({AreaLevel.DISTRICT}),
+    AreaLevel.DISTRICT: frozenset({AreaLevel.BLOCK, AreaLevel.UPAZILA, AreaLevel.WARD}),
+    AreaLevel.BLOCK: frozenset({AreaLevel.VILLAGE, AreaLevel.WARD}),
+    AreaLevel.UPAZILA: frozenset({AreaLevel.UNION}),
+    AreaLevel.UNION: frozenset({AreaLevel.WARD}),
+    AreaLevel.VILLAGE: frozenset(),
+    AreaLevel.WARD: frozenset(),
+}
+
+
+class FacilityKind(StrEnum):
+    CHC = "chc"
+    PHC = "phc"
+    SUB_CENTRE = "sub_centre"
+    URBAN_HEALTH_CENTRE = "uhc"
+    HOSPITAL = "hospital"
+    OUTREACH_SITE = "outreach"
+
+
+@dataclass(frozen=True, slots=True)
+class Area:
+    code: str
+    name: str
+    level: AreaLevel
+    parent_code: str | None
+    name_local: str | None = None
+    # Codes from the root down to this node, this node included.
+    path: tuple[str, ...] = ()
+    state_code: str = ""
+
+    def is_within(self, ancestor_code: str) -> bool:
+        return ancestor_code in self.path
+
+
+@dataclass(frozen=True, slots=True)
+class Facility:
+    code: str
+    name: str
+    kind: FacilityKind
+    area_code: str
+    state_code: str
+    address: str = ""
+    name_local: str | None = None
+
+
+@dataclass(slots=True)
+class AreaTree:
+    """All areas in memory: a country has tens of thousands, a few MB at most."""
+
+    by_code: dict[str, Area] = field(default_factory=dict)
+
+    @classmethod
+    def build(cls, rows: Iterable[tuple[str, str, str, str | None, str | None]]) -> AreaTree:
+        """Rows of (code, name, level, parent_code, name_local) in any order; parents checked."""
+        raw = {code: (name, AreaLevel(level), parent, local) for code, name, level, parent, local in rows}
+        tree = cls()
+        for code in raw:
+            tree._place(code, raw)
+        return tree
+
+    def _place(self, code: str, raw: dict) -> Area:
+        if code in self.by_code:
+            return self.by_code[code]
+        name, level, parent_code, local = raw[code]
+        if parent_code is None:
+            if level is not AreaLevel.COUNTRY:
+                raise WrongAreaLevel("parent_code", area_code=code, actual=level, expected="country")
+            path: tuple[str, ...] = (code,)
+            state = code
+        else:
+            if parent_code not in raw:
+                raise UnknownArea("parent_code", area_code=parent_code)
+            parent = self._place(parent_code, raw)
+            if level not in ALLOWED_CHILDREN[parent.level]:
+                raise WrongAreaLevel(
+                    "level", area_code=code, actual=level,
+                    expected=" or ".join(sorted(ALLOWED_CHILDREN[parent.level])) or "nothing",
+                )
+            path = (*parent.path, code)
+            state = code if level in TENANT_LEVELS else parent.state_code
+        area = Area(code, name, level, parent_code, local, path, state)
+        self.by_code[code] = area
+        return area
+
+    def get(self, code: str, field_name: str = "area_code") -> Area:
+        try:
+            return self.by_code[code]
+        except KeyError:
+            raise UnknownArea(field_name, area_code=code) from None
+
+    def __contains__(self, code: object) -> bool:
+        return code in self.by_code
+
+    def children(self, code: str | None) -> list[Area]:
+        return sorted((a for a in self.by_code.values() if a.parent_code == code), key=lambda a: a.name)
+
+    def residence(self, code: str, field_name: str = "area_code") -> Area:
+        """The area a person or household lives in: a village or ward."""
+        area = self.get(code, field_name)
+        if area.level not in RESIDENCE_LEVELS:
+            raise WrongAreaLevel(field_name, area_code=code, actual=area.level, expected="village or ward")
+        return area
+
+    def within(self, ancestor_code: str) -> list[Area]:
+        return [a for a in self.by_code.values() if ancestor_code in a.path]

@@ -1,0 +1,171 @@
+"""One exception tree in the domain's words.
+
+Each error carries a stable ``code`` (the edge turns it into a problem ``type`` URI, a chat
+reply or an exit code), an English message template that is also the gettext msgid, the
+parameters for that template and, where one field is to blame, the field's name.
+The edges translate; the domain never formats for a particular channel.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+
+class DomainError(Exception):
+    code: ClassVar[str] = "domain-error"
+    kind: ClassVar[str] = "invalid"  # invalid | conflict | not_found | forbidden | unauthorized | unavailable
+    template: ClassVar[str] = "The request could not be carried out."
+
+    def __init__(self, field: str | None = None, /, **params: Any) -> None:
+        self.field = field
+        self.params = params
+        super().__init__(self.message())
+
+    def message(self) -> str:
+        return self.template.format(**self.params)
+
+
+# --- invalid input -----------------------------------------------------------------------
+
+
+class InvalidInput(DomainError):
+    code = "invalid-input"
+    template = "{reason}"
+
+
+class InvalidIdentifier(DomainError):
+    code = "invalid-identifier"
+    template = "The {kind} number is not valid: {reason}."
+
+
+class InvalidPhone(DomainError):
+    code = "invalid-phone"
+    template = "The mobile number {phone} is not a valid Indian or Bangladeshi mobile number."
+
+
+class InvalidName(DomainError):
+    code = "invalid-name"
+    template = "The name must have between 1 and {limit} letters."
+
+
+class ImpossibleDate(DomainError):
+    code = "impossible-date"
+    template = "The date {value} is not possible: {reason}."
+
+
+class UnknownArea(DomainError):
+    code = "unknown-area"
+    template = "There is no area with the code {area_code}."
+
+
+class UnknownFacility(DomainError):
+    code = "unknown-facility"
+    template = "There is no facility with the code {facility_code}."
+
+
+class WrongAreaLevel(DomainError):
+    code = "wrong-area-level"
+    template = "The area {area_code} is a {actual}; a {expected} is needed here."
+
+
+class InvalidRelation(DomainError):
+    code = "invalid-relation"
+    template = "{reason}"
+
+
+# --- conflicts ----------------------------------------------------------------------------
+
+
+class DuplicateIdentifier(DomainError):
+    code = "duplicate-identifier"
+    kind = "conflict"
+    template = "A person with this {kind} number is already registered."
+
+
+class PossibleDuplicate(DomainError):
+    """A near match was found and the worker has not yet confirmed it is someone else."""
+
+    code = "possible-duplicate"
+    kind = "conflict"
+    template = "{count} similar people are already registered; confirm that this is someone else."
+
+
+class FamilyLimitReached(DomainError):
+    code = "family-limit"
+    kind = "conflict"
+    template = "An account can manage at most {limit} people."
+
+
+class UsernameTaken(DomainError):
+    code = "username-taken"
+    kind = "conflict"
+    template = "The username {username} is already taken."
+
+
+class IdempotencyKeyReused(DomainError):
+    code = "idempotency-key-reused"
+    kind = "invalid"
+    template = "This Idempotency-Key was already used for a different request."
+
+
+class RequestInProgress(DomainError):
+    code = "request-in-progress"
+    kind = "conflict"
+    template = "A request with this Idempotency-Key is still being processed."
+
+
+class StaleVersion(DomainError):
+    code = "stale-version"
+    kind = "conflict"
+    template = "The record was changed by someone else; reload it and try again."
+
+
+# --- not found, access --------------------------------------------------------------------
+
+
+class NotFound(DomainError):
+    code = "not-found"
+    kind = "not_found"
+    template = "No {what} was found with the id {id}."
+
+
+class NotAuthenticated(DomainError):
+    code = "not-authenticated"
+    kind = "unauthorized"
+    template = "Please log in."
+
+
+class BadCredentials(DomainError):
+    code = "bad-credentials"
+    kind = "unauthorized"
+    template = "The username or password is wrong."
+
+
+class OtpInvalid(DomainError):
+    code = "otp-invalid"
+    kind = "unauthorized"
+    template = "The code is wrong or has expired."
+
+
+class OtpLocked(DomainError):
+    code = "otp-locked"
+    kind = "unauthorized"
+    template = "Too many wrong codes. Ask for a new code."
+
+
+class OtpRateLimited(DomainError):
+    code = "otp-rate-limited"
+    kind = "rate_limited"
+    template = "Too many codes were asked for this number. Try again after {minutes} minutes."
+
+
+class Forbidden(DomainError):
+    code = "forbidden"
+    kind = "forbidden"
+    template = "You are not allowed to {action}."
+
+
+class OutsideArea(DomainError):
+    code = "outside-area"
+    kind = "forbidden"
+    template = "This record belongs to an area outside yours."

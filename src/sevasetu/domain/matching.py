@@ -1,0 +1,71 @@
+"""Search before register: is a newly typed person probably someone already registered?
+
+Exact identifiers are checked elsewhere (a database constraint); this module judges the soft
+evidence a health worker sees: a similar name, the same birth year (give or take one), the
+same village.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .people import Person
+
+NEAR_MATCH_THRESHOLD = 0.88
+BIRTH_YEAR_TOLERANCE = 1
+
+
+def jaro_winkler(a: str, b: str, prefix_scale: float = 0.1) -> float:
+    if a == b:
+        return 1.0
+    if not a or not b:
+        return 0.0
+    window = max(max(len(a), len(b)) // 2 - 1, 0)
+    a_hits = [False] * len(a)
+    b_hits = [False] * len(b)
+    matches = 0
+    for i, ch in enumerate(a):
+        lo, hi = max(0, i - window), min(len(b), i + window + 1)
+        for j in range(lo, hi):
+            if not b_hits[j] and b[j] == ch:
+                a_hits[i] = b_hits[j] = True
+                matches += 1
+                break
+    if matches == 0:
+        return 0.0
+    a_seq = [ch for ch, hit in zip(a, a_hits, strict=True) if hit]
+    b_seq = [ch for ch, hit in zip(b, b_hits, strict=True) if hit]
+    transpositions = sum(x != y for x, y in zip(a_seq, b_seq, strict=True)) / 2
+    jaro = (matches / len(a) + matches / len(b) + (matches - transpositions) / matches) / 3
+    prefix = 0
+    for x, y in zip(a[:4], b[:4], strict=False):
+        if x != y:
+            break
+        prefix += 1
+    return jaro + prefix * prefix_scale * (1 - jaro)
+
+
+def name_similarity(key_a: str, key_b: str) -> float:
+    """Jaro-Winkler on the whole key, forgiving swapped word order ("das amit" / "amit das")."""
+    straight = jaro_winkler(key_a, key_b)
+    swapped = jaro_winkler(" ".join(sorted(key_a.split())), " ".join(sorted(key_b.split())))
+    return max(straight, swapped)
+
+
+@dataclass(frozen=True, slots=True)
+class NearMatch:
+    person: Person
+    score: float
+
+
+def near_matches(
+    name_key: str, birth_year: int, area_code: str, candidates: list[Person], limit: int = 5
+) -> list[NearMatch]:
+    found = [
+        NearMatch(p, round(score, 3))
+        for p in candidates
+        if p.area_code == area_code
+        and abs(p.birth_date.year - birth_year) <= BIRTH_YEAR_TOLERANCE
+        and (score := name_similarity(name_key, p.name_key)) >= NEAR_MATCH_THRESHOLD
+    ]
+    return sorted(found, key=lambda m: -m.score)[:limit]

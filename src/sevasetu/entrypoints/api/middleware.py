@@ -1,0 +1,175 @@
+"""ASGI middleware: body size and encoding limits, and Idempotency-Key replay."""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from ...domain.errors import DomainError, IdempotencyKeyReused, RequestInProgress
+from .deps import resolve_principal
+from .problems import domain_problem, problem
+
+WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
+MAX_KEY_LENGTH = 200
+
+
+async def _read_body(receive: Receive, limit: int) -> bytes | None:
+    """The whole body, or None once it grows past the limit."""
+    chunks, size = [], 0
+    while True:
+        message = await receive()
+        if message["type"] == "http.disconnect":
+            break
+        chunk = message.get("body", b"")
+        size += len(chunk)
+        if size > limit:
+            return None
+        chunks.append(chunk)
+        if not message.get("more_body", False):
+            break
+    return b"".join(chunks)
+
+
+def _replay(body: bytes) -> Receive:
+    sent = False
+
+    async def receive() -> Message:
+        nonlocal sent
+        if sent:
+            return {"type": "http.disconnect"}
+        sent = True
+        return {"type": "http.request", "body": body, "more_body": False}
+
+    return receive
+
+
+class BodyGuard:
+    """Refuses bodies over the limit (413) and JSON bodies that are not UTF-8 (400), before any
+    route sees them; the body is then handed on unchanged."""
+
+    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] not in WRITE_METHODS:
+            await self.app(scope, receive, send)
+            return
+        request = Request(scope)
+        declared = request.headers.get("content-length")
+        if declared and declared.isdigit() and int(declared) > self.max_bytes:
+            await self._too_large(scope, receive, send)
+            return
+        body = await _read_body(receive, self.max_bytes)
+        if body is None:
+            await self._too_large(scope, receive, send)
+            return
+        content_type = request.headers.get("content-type", "")
+        if body and "json" in content_type:
+            try:
+                body.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                response = problem(400, "malformed-body",
+                                   f"The body is not valid UTF-8 (byte {exc.start}).",
+                                   instance=scope["path"])
+                await response(scope, receive, send)
+                return
+        await self.app(scope, _replay(body), send)
+
+    async def _too_large(self, scope: Scope, receive: Receive, send: Send) -> None:
+        response = problem(413, "body-too-large",
+                           f"The body is larger than {self.max_bytes} bytes.", instance=scope["path"])
+        await response(scope, receive, send)
+
+
+class Idempotency:
+    """A write sent again with the same ``Idempotency-Key`` by the same caller gets the first
+    answer back instead of being carried out twice; the same key with a different request is
+    refused. Only answers below 500 are kept: after a server error the client may retry."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        headers = dict(scope.get("headers", []))
+        key_raw = headers.get(b"idempotency-key")
+        if scope["type"] != "http" or scope["method"] not in WRITE_METHODS or key_raw is None:
+            await self.app(scope, receive, send)
+            return
+        request = Request(scope, receive)
+        key = key_raw.decode("latin-1").strip()
+        if not key or len(key) > MAX_KEY_LENGTH:
+            response = problem(400, "bad-idempotency-key",
+                               f"The Idempotency-Key must have 1 to {MAX_KEY_LENGTH} characters.",
+                               instance=scope["path"])
+            await response(scope, receive, send)
+            return
+        body = await request.body()
+        principal = await run_in_threadpool(resolve_principal, request)
+        if principal is None:  # let the route answer 401
+            await self.app(scope, _replay(body), send)
+            return
+        ctx = scope["app"].state.ctx
+        state, actor = principal.state_code or "-", principal.actor
+        fingerprint = hashlib.sha256(
+            scope["method"].encode() + b" " + scope["path"].encode() + b"\n" + body
+        ).hexdigest()
+        stored = await run_in_threadpool(self._claim, ctx, state, actor, key, fingerprint)
+        if stored is not None:
+            await self._answer_again(request, stored, fingerprint, scope, receive, send)
+            return
+        captured: dict[str, Any] = {"status": 500, "headers": [], "body": b""}
+
+        async def capture(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                captured["status"] = message["status"]
+                captured["headers"] = message.get("headers", [])
+            elif message["type"] == "http.response.body":
+                captured["body"] += message.get("body", b"")
+            await send(message)
+
+        try:
+            await self.app(scope, _replay(body), capture)
+        finally:
+            await run_in_threadpool(self._settle, ctx, state, actor, key, captured)
+
+    @staticmethod
+    def _claim(ctx: Any, state: str, actor: str, key: str, fingerprint: str) -> Any:
+        with ctx.uow(write=True) as uow:
+            stored = uow.idempotency.claim(state, actor, key, fingerprint, ctx.now())
+            uow.commit()
+        return stored
+
+    @staticmethod
+    def _settle(ctx: Any, state: str, actor: str, key: str, captured: dict[str, Any]) -> None:
+        with ctx.uow(write=True) as uow:
+            if captured["status"] < 500:
+                content_type = dict(captured["headers"]).get(b"content-type", b"").decode()
+                uow.idempotency.complete(state, actor, key, captured["status"],
+                                         captured["body"].decode("utf-8", "replace"),
+                                         content_type, ctx.now())
+            else:
+                uow.idempotency.release(state, actor, key)
+            uow.commit()
+
+    async def _answer_again(self, request: Request, stored: Any, fingerprint: str, scope: Scope,
+                            receive: Receive, send: Send) -> None:
+        from fastapi.responses import Response
+
+        error: DomainError | None = None
+        if stored.request_hash != fingerprint:
+            error = IdempotencyKeyReused("Idempotency-Key")
+        elif stored.status_code is None:
+            error = RequestInProgress("Idempotency-Key")
+        if error is not None:
+            response = domain_problem(request, error)
+        else:
+            response = Response(stored.body or "", status_code=stored.status_code,
+                                media_type=stored.content_type or "application/json",
+                                headers={"Idempotent-Replayed": "true"})
+        await response(scope, receive, send)
+

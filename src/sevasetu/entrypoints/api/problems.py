@@ -1,0 +1,117 @@
+"""RFC 9457 problem details: every error the API returns, in one shape.
+
+A domain error becomes a problem with a stable ``type`` (one per error code) and a ``detail``
+sentence in the caller's language (Accept-Language), naming the field where one is to blame.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from ...adapters.i18n import gettext_for, negotiate
+from ...domain.errors import DomainError
+
+PROBLEM_BASE = "https://sevasetu.org/problems/"
+MEDIA_TYPE = "application/problem+json"
+
+STATUS = {
+    "invalid": 422, "conflict": 409, "not_found": 404, "forbidden": 403, "unauthorized": 401,
+    "rate_limited": 429, "unavailable": 503,
+}
+
+TITLES = {
+    400: "Bad request", 401: "Not authenticated", 403: "Forbidden", 404: "Not found",
+    405: "Method not allowed", 409: "Conflict", 413: "Request body too large",
+    415: "Unsupported media type", 422: "Invalid input", 429: "Too many requests",
+    500: "Internal error", 503: "Service unavailable",
+}
+
+
+def problem(
+    status: int, code: str, detail: str, *, instance: str | None = None, **extensions: Any
+) -> JSONResponse:
+    body = {
+        "type": PROBLEM_BASE + code, "title": TITLES.get(status, "Error"), "status": status,
+        "detail": detail, **({"instance": instance} if instance else {}), "code": code,
+        **extensions,
+    }
+    headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+    return JSONResponse(body, status_code=status, media_type=MEDIA_TYPE, headers=headers)
+
+
+def language_of(request: Request) -> str:
+    settings = request.app.state.ctx.settings
+    return negotiate(request.headers.get("accept-language"), settings.languages, settings.default_language)
+
+
+def translate_error(error: DomainError, language: str) -> str:
+    _ = gettext_for(language)
+    params = {k: _(str(v)) if isinstance(v, str) else v for k, v in error.params.items()}
+    try:
+        return _(error.template).format(**params)
+    except (KeyError, IndexError):
+        return error.message()
+
+
+def domain_problem(request: Request, error: DomainError, **extensions: Any) -> JSONResponse:
+    detail = translate_error(error, language_of(request))
+    errors = [{"field": error.field, "message": detail}] if error.field else []
+    return problem(
+        STATUS.get(error.kind, 400), error.code, detail, instance=request.url.path,
+        **({"errors": errors} if errors else {}), **extensions,
+    )
+
+
+def _field(loc: tuple[Any, ...]) -> str:
+    parts = [str(p) for p in loc if p not in ("body", "query", "path", "header")]
+    return ".".join(parts) or str(loc[0] if loc else "body")
+
+
+def _message(err: dict[str, Any]) -> str:
+    kind = err.get("type", "")
+    if kind == "extra_forbidden":
+        return "This field is not known."
+    if kind == "missing":
+        return "This field is required."
+    return str(err.get("msg", "Invalid value.")).removeprefix("Value error, ")
+
+
+def install(app: FastAPI) -> None:
+    @app.exception_handler(DomainError)
+    async def _domain(request: Request, exc: DomainError) -> JSONResponse:
+        from .schemas import conflict_extensions
+
+        return domain_problem(request, exc, **conflict_extensions(exc))
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
+        errs = exc.errors()
+        if any(e.get("type") == "json_invalid" for e in errs):
+            return problem(400, "malformed-body", "The body is not valid JSON in UTF-8.",
+                           instance=request.url.path)
+        errors = [{"field": _field(tuple(e.get("loc", ()))), "message": _message(e)} for e in errs]
+        first = errors[0]
+        detail = f"{first['field']}: {first['message']}" + (
+            f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
+        )
+        return problem(422, "invalid-input", detail, instance=request.url.path, errors=errors)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        code = {404: "not-found", 405: "method-not-allowed", 401: "not-authenticated"}.get(
+            exc.status_code, "http-error"
+        )
+        return problem(exc.status_code, code, str(exc.detail), instance=request.url.path)
+
+    @app.exception_handler(Exception)
+    async def _crash(request: Request, exc: Exception) -> JSONResponse:
+        import logging
+
+        logging.getLogger("sevasetu.api").exception("unhandled error on %s", request.url.path)
+        return problem(500, "internal-error", "Something went wrong on our side; nothing was saved.",
+                       instance=request.url.path)

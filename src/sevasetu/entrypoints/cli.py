@@ -1,0 +1,167 @@
+"""The ``sevasetu`` command line. Every command reads the same settings (SEVASETU_*)."""
+
+from __future__ import annotations
+
+import functools
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.table import Table
+
+from ..bootstrap import AppContext, bootstrap
+from ..domain.errors import DomainError
+
+app = typer.Typer(help="sevasetu: beneficiary registry and services.", no_args_is_help=True)
+db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
+demo_app = typer.Typer(help="The demo district.", no_args_is_help=True)
+users_app = typer.Typer(help="Staff users and API tokens.", no_args_is_help=True)
+audit_app = typer.Typer(help="The audit trail.", no_args_is_help=True)
+areas_app = typer.Typer(help="Areas and facilities.", no_args_is_help=True)
+for sub, name in ((db_app, "db"), (demo_app, "demo"), (users_app, "users"), (audit_app, "audit"),
+                  (areas_app, "areas")):
+    app.add_typer(sub, name=name)
+
+out = Console()
+err = Console(stderr=True)
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def friendly(fn: F) -> F:
+    """A domain error ends the command with its sentence and exit code 2, not a traceback."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except DomainError as exc:
+            where = f" ({exc.field})" if exc.field else ""
+            err.print(f"[red]error{where}:[/red] {exc.message()}")
+            raise typer.Exit(2) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+def context() -> AppContext:
+    try:
+        return bootstrap()
+    except ValueError as exc:  # settings refused
+        err.print(f"[red]configuration error:[/red] {exc}")
+        raise typer.Exit(2) from None
+
+
+@app.command()
+def serve(
+    host: str = "127.0.0.1", port: int = 8000, workers: int = 1,
+    reload: Annotated[bool, typer.Option(help="restart on code changes")] = False,
+) -> None:
+    """Serve the API and the web pages."""
+    import uvicorn
+
+    uvicorn.run("sevasetu.entrypoints.api.asgi:app", host=host, port=port, workers=workers,
+                reload=reload, log_level="info", proxy_headers=True)
+
+
+@db_app.command("upgrade")
+def db_upgrade() -> None:
+    """Apply all migrations."""
+    from ..adapters.db.migrate import current_revision, upgrade
+
+    ctx = context()
+    upgrade(ctx.engine)
+    out.print(f"database {ctx.engine.url.render_as_string()} at revision {current_revision(ctx.engine)}")
+
+
+@areas_app.command("load")
+@friendly
+def areas_load(
+    areas_csv: Annotated[Path | None, typer.Argument(help="areas CSV (the bundled geography if omitted)")] = None,
+    facilities: Annotated[Path | None, typer.Option(help="facilities CSV")] = None,
+) -> None:
+    """Load or update the area tree and facilities from CSV files."""
+    from ..services.areas import load_geography
+
+    loaded = load_geography(context(), areas_csv, facilities)
+    out.print(f"{loaded.areas} areas and {loaded.facilities} facilities loaded")
+
+
+@demo_app.command("load")
+@friendly
+def demo_load(
+    people: Annotated[int, typer.Option(min=1, max=50_000_000)] = 2000,
+    seed: int = 7,
+    if_empty: Annotated[bool, typer.Option(help="do nothing if people are already registered")] = False,
+) -> None:
+    """Load the synthetic demo district (deterministic for a seed)."""
+    from ..services.demo import load_demo
+
+    ctx = context()
+    if if_empty:
+        with ctx.uow() as uow:
+            if uow.people.count() > 0:
+                out.print("people are already registered; demo not loaded")
+                return
+    with Progress(TextColumn("[bold]demo people"), BarColumn(), MofNCompleteColumn(),
+                  TimeRemainingColumn(), console=err) as bar:
+        task = bar.add_task("load", total=people)
+        summary = load_demo(ctx, people=people, seed=seed,
+                            progress=lambda n: bar.update(task, completed=n))
+    out.print(f"{summary.people} people in {summary.households} households, "
+              f"{summary.identifiers} identifiers, {summary.users_created} demo users created")
+
+
+@users_app.command("add")
+@friendly
+def users_add(
+    username: str,
+    role: Annotated[str, typer.Option(help="asha, anm, verifier, facility_admin, district_officer, state_admin, auditor")],
+    area: Annotated[str, typer.Option(help="area code the user works in")],
+    name: Annotated[str, typer.Option(help="full name")] = "",
+    language: str = "en",
+    password: Annotated[str, typer.Option(prompt=True, hide_input=True, confirmation_prompt=True)] = "",
+) -> None:
+    """Create a staff user."""
+    from ..services.auth import add_user
+
+    user = add_user(context(), None, username=username, password=password, role=role,
+                    area_code=area, full_name=name or username, language=language)
+    out.print(f"user {user.username} ({user.role.value}, {user.area_code}) created")
+
+
+@users_app.command("token")
+@friendly
+def users_token(
+    username: str, days: Annotated[int, typer.Option(min=1, max=365)] = 90,
+    label: str = "cli",
+) -> None:
+    """Print a bearer token for scripts and integrations calling the API."""
+    from ..services.auth import issue_token
+
+    sys.stdout.write(issue_token(context(), username, label=label, days=days) + "\n")
+
+
+@audit_app.command("verify")
+def audit_verify() -> None:
+    """Check every state's hash chain; exit 1 and name the first tampered entry if any."""
+    from ..services.audit import verify_audit
+
+    reports = verify_audit(context())
+    table = Table("chain", "entries", "head hash", "result")
+    broken = False
+    for r in reports:
+        verdict = "[green]intact[/green]" if r.problem is None else (
+            f"[red]broken at entry {r.problem.seq}: {r.problem.reason}[/red]"
+        )
+        broken |= r.problem is not None
+        table.add_row(r.state_code, str(r.entries), r.head_hash[:16], verdict)
+    out.print(table)
+    if broken:
+        raise typer.Exit(1)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    app()

@@ -1,0 +1,5 @@
+from fastapi import FastAPI
+
+
+def install(app: FastAPI) -> None:
+    """Web pages are added by the web shell (being written)."""

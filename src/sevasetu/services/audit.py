@@ -1,0 +1,61 @@
+"""Recording and verifying the audit trail."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from ..domain.access import Principal
+from ..domain.audit import GENESIS_HASH, AuditEntry, ChainBreak, first_break
+from .ports import Context, UnitOfWork
+
+# Events that belong to no state (a login attempt for an unknown username) form their own chain.
+SYSTEM_CHAIN = "_system"
+
+
+def record(
+    ctx: Context, uow: UnitOfWork, *, actor: Principal | str, action: str, subject_type: str,
+    subject_id: str, state_code: str | None, **detail: Any,
+) -> None:
+    uow.audit.append(
+        state_code=state_code or SYSTEM_CHAIN, at=ctx.now(),
+        actor=actor if isinstance(actor, str) else actor.actor, action=action,
+        subject_type=subject_type, subject_id=subject_id, detail=detail,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class ChainReport:
+    state_code: str
+    entries: int
+    head_hash: str
+    problem: ChainBreak | None
+
+
+def verify_audit(ctx: Context) -> list[ChainReport]:
+    """Walk every chain; a chain is also broken if entries after its recorded head are gone."""
+    reports = []
+    with ctx.uow() as uow:
+        for state_code, (head_seq, head_hash) in sorted(uow.audit.heads().items()):
+            seen = _Tally(uow.audit.entries(state_code))
+            problem = first_break(seen)
+            if problem is None and (seen.count, seen.last_hash) != (head_seq, head_hash):
+                problem = ChainBreak(min(seen.count, head_seq) + 1, "entries at the end were removed")
+            reports.append(ChainReport(state_code, seen.count, head_hash, problem))
+    return reports
+
+
+class _Tally:
+    """Passes entries through, remembering how many and the last hash (chains can be long)."""
+
+    def __init__(self, entries: Iterator[AuditEntry]) -> None:
+        self._entries = entries
+        self.count = 0
+        self.last_hash = GENESIS_HASH
+
+    def __iter__(self) -> Iterator[AuditEntry]:
+        for entry in self._entries:
+            self.count += 1
+            self.last_hash = entry.hash
+            yield entry

@@ -1,0 +1,55 @@
+"""What the use cases need from the outside world, as interfaces.
+
+The composition root (``sevasetu.bootstrap``) supplies real adapters; unit tests supply fakes.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any, Protocol
+
+from ..domain.areas import AreaTree
+from ..domain.identifiers import IdentifierKind
+
+
+class SmsSender(Protocol):
+    def send(self, phone: str, text: str) -> None: ...
+
+
+class PasswordHasher(Protocol):
+    def hash(self, password: str) -> str: ...
+    def verify(self, password_hash: str, password: str) -> bool: ...
+
+
+class UnitOfWork(Protocol):
+    areas: Any
+    people: Any
+    households: Any
+    users: Any
+    accounts: Any
+    tokens: Any
+    otps: Any
+    audit: Any
+    idempotency: Any
+
+    def __enter__(self) -> UnitOfWork: ...
+    def __exit__(self, *exc: object) -> None: ...
+    def commit(self) -> None: ...
+    def rollback(self) -> None: ...
+
+
+class Context(Protocol):
+    """Everything a use case may touch: built once per process by the composition root."""
+
+    settings: Any
+    sms: SmsSender
+    passwords: PasswordHasher
+
+    def uow(self, *, write: bool = False) -> UnitOfWork: ...
+    def now(self) -> datetime: ...
+    def today(self) -> date: ...
+    def new_id(self) -> str: ...
+    def identifier_hash(self, kind: IdentifierKind, value: str) -> str: ...
+    def secret_hash(self, purpose: str, value: str) -> str: ...
+    def area_tree(self) -> AreaTree: ...
+    def refresh_areas(self) -> AreaTree: ...
