@@ -38,18 +38,25 @@ class Page:
 
 
 def build_person(ctx: Context, data: PersonInput, area: Area, field_prefix: str = "") -> Person:
-    """Validate what was typed and make the domain object; nothing is written."""
-    phone = None
-    if data.phone:
-        phone = normalize_phone(data.phone, ctx.settings.default_country, field=f"{field_prefix}phone")
+    """Validate what was typed and make the domain object; nothing is written. Errors name the
+    field under ``field_prefix`` (``members[2].``) when the person is part of a larger form."""
+    try:
+        return _build_person(ctx, data, area)
+    except DomainError as error:
+        if field_prefix and error.field:
+            error.field = field_prefix + error.field
+        raise
+
+
+def _build_person(ctx: Context, data: PersonInput, area: Area) -> Person:
+    phone = normalize_phone(data.phone, ctx.settings.default_country) if data.phone else None
     details = person_details(
         name=data.name, sex=data.sex, birth_date=data.birth_date, age_years=data.age_years,
         phone=phone, today=ctx.today(),
     )
     identifiers = []
     for raw_kind, raw_value in data.identifiers.items():
-        where = f"{field_prefix}identifiers.{raw_kind}"
-        value = normalize_identifier(raw_kind, raw_value, field=where)
+        value = normalize_identifier(raw_kind, raw_value, field=f"identifiers.{raw_kind}")
         kind = IdentifierKind(raw_kind)
         identifiers.append(Identifier(
             kind, ctx.identifier_hash(kind, value), last4(value), None if is_secret(kind) else value

@@ -5,7 +5,9 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import Row, and_, func, or_, select, update
+from sqlalchemy.exc import IntegrityError
 
+from ....domain.errors import DuplicateIdentifier
 from ....domain.households import Household
 from ....domain.identifiers import IdentifierKind
 from ....domain.people import Identifier, Person, Sex
@@ -44,7 +46,13 @@ class PeopleRepository(Repository):
     def add(self, person: Person, created_by: str) -> None:
         self.conn.execute(people.insert(), [person_row(person, created_by)])
         if person.identifiers:
-            self.conn.execute(person_identifiers.insert(), identifier_rows(person))
+            try:
+                self.conn.execute(person_identifiers.insert(), identifier_rows(person))
+            except IntegrityError:
+                # Another transaction registered the same number after our search-before-register
+                # looked (PostgreSQL lets both look at once): the constraint has the last word.
+                kinds = "/".join(i.kind.value for i in person.identifiers)
+                raise DuplicateIdentifier("identifiers", kind=kinds) from None
 
     def get(self, person_id: str) -> Person | None:
         row = self.conn.execute(self.for_update(select(people).where(people.c.id == person_id))).first()
