@@ -28,11 +28,11 @@ run: venv ## migrate var/sevasetu.db, load the demo district if empty, serve on 
 	@echo "==> sevasetu on http://127.0.0.1:8000  (log in as asha.nadia / sevasetu-demo)"
 	@$(BIN)/sevasetu serve --host 127.0.0.1 --port 8000
 
-browser: ## install Debian's Chromium for the page tests, if missing
-	@command -v chromium >/dev/null 2>&1 || { \
-	  echo "==> installing Debian's chromium for the browser tests"; \
+browser: ## install Debian's Chromium and Noto fonts (Bengali, Devanagari) for the page tests, if missing
+	@{ command -v chromium >/dev/null 2>&1 && dpkg -s fonts-noto-core >/dev/null 2>&1; } || { \
+	  echo "==> installing Debian's chromium and fonts-noto-core for the browser tests"; \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
-	  $$SUDO apt-get update -qq && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+	  $$SUDO apt-get update -qq && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-core >/dev/null; }
 
 test: venv browser ## run the whole suite on SQLite, and on PostgreSQL when it answers
 	@$(BIN)/pytest -n 2 --dist loadfile
