@@ -1,5 +1,31 @@
-from fastapi import FastAPI
+"""The web shell: server-rendered pages for health workers, light enough for a slow phone."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI, Request
+from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi.staticfiles import StaticFiles
+
+from . import auth_pages, household_pages, people_pages
+from .shell import STATIC, CsrfRefused, LoginRequired, login_redirect, page_for
 
 
 def install(app: FastAPI) -> None:
-    """Web pages are added by the web shell (being written)."""
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    for module in (auth_pages, people_pages, household_pages):
+        app.include_router(module.router)
+
+    @app.exception_handler(LoginRequired)
+    async def _login(_: Request, exc: LoginRequired) -> RedirectResponse:
+        return login_redirect(exc.next_path)
+
+    @app.exception_handler(CsrfRefused)
+    async def _csrf(request: Request, _: CsrfRefused) -> HTMLResponse:
+        page = page_for(request, login=False)
+        return page.render(
+            "error.html",
+            status_code=403,
+            message=page._(
+                "This form had expired, so nothing was saved. Open the page again and resend it."
+            ),
+        )
