@@ -89,7 +89,8 @@ def check_not_registered(
     matches = near_matches(person.name_key, year, person.area_code, candidates)
     if matches:
         error = PossibleDuplicate("confirm_new", count=len(matches))
-        error.matches = matches  # type: ignore[attr-defined]
+        # The worker compares the masked identifiers too: load them for the few shown.
+        error.matches = [NearMatch(uow.people.get(m.person.id) or m.person, m.score) for m in matches]  # type: ignore[attr-defined]
         raise error
 
 

@@ -90,11 +90,13 @@ class PeopleRepository(Repository):
         return [(IdentifierKind(r.kind), r.person_id) for r in self.conn.execute(query)]
 
     def born_between_in(self, state_code: str, area_code: str, first: date, last: date) -> list[Person]:
+        """People of a village born in a window, without their identifiers: the candidates
+        of search-before-register, read often and compared only by name."""
         query = select(people).where(
             people.c.state_code == state_code, people.c.area_code == area_code,
             people.c.birth_date.between(first, last),
-        ).limit(2000)
-        return self.many(list(self.conn.execute(query)))
+        ).limit(5000)
+        return [_person(r, []) for r in self.conn.execute(query)]
 
     def search(
         self, *, state_code: str | None, area_codes: list[str] | None, name_key: str | None,

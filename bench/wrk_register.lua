@@ -1,0 +1,21 @@
+-- POST /api/v1/people with prepared bodies (one JSON per line), each used once per thread offset.
+local bodies = {}
+local token = os.getenv("BENCH_TOKEN")
+for line in io.lines(os.getenv("BENCH_BODIES")) do bodies[#bodies + 1] = line end
+dofile(os.getenv("BENCH_DIR") .. "/wrk_report.lua")
+local counter = 0
+local offset = 0
+
+setup = function(thread)
+  thread:set("offset", offset)
+  offset = offset + 1
+end
+
+request = function()
+  counter = counter + 1
+  local body = bodies[((counter * 8 + offset) % #bodies) + 1]
+  return wrk.format("POST", "/api/v1/people", {
+    ["Authorization"] = "Bearer " .. token, ["Content-Type"] = "application/json"}, body)
+end
+
+done = report
