@@ -42,7 +42,10 @@ from sevasetu.domain.identifiers import generate_aadhaar_like  # noqa: E402
 from sevasetu.services.auth import add_user, issue_token  # noqa: E402
 
 console = Console(stderr=True)
-SECRETS = {"SEVASETU_SECRET_KEY": secrets.token_hex(16), "SEVASETU_IDENTIFIER_KEY": "bench-identifier-key-0001"}
+SECRETS = {
+    "SEVASETU_SECRET_KEY": secrets.token_hex(16),
+    "SEVASETU_IDENTIFIER_KEY": "bench-identifier-key-0001",
+}
 
 
 def free_port() -> int:
@@ -63,10 +66,24 @@ def wait_until_up(port: int, timeout: float = 60) -> None:
 
 
 def wrk(script: str, url: str, env: dict[str, str], seconds: int, connections: int) -> dict:
-    cmd = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--timeout", "5s", "-s",
-           str(ROOT / "bench" / script), url]
-    out = subprocess.run(cmd, env={**os.environ, **env, "BENCH_DIR": str(ROOT / "bench")},
-                         capture_output=True, text=True, check=True).stdout
+    cmd = [
+        "wrk",
+        "-t2",
+        f"-c{connections}",
+        f"-d{seconds}s",
+        "--timeout",
+        "5s",
+        "-s",
+        str(ROOT / "bench" / script),
+        url,
+    ]
+    out = subprocess.run(
+        cmd,
+        env={**os.environ, **env, "BENCH_DIR": str(ROOT / "bench")},
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     line = next(x for x in out.splitlines() if x.startswith("WRK_JSON "))
     return json.loads(line.removeprefix("WRK_JSON "))
 
@@ -75,15 +92,28 @@ def prepare(ctx: AppContext, workdir: Path, bodies: int) -> dict[str, str]:
     """A district officer's token, a file of person ids to read, a file of bodies to register."""
     with ctx.uow() as uow:
         if uow.users.by_username("bench.officer") is None:
-            add_user(ctx, None, username="bench.officer", password="bench-password-1", role="district_officer",
-                     area_code="IN-WB-NAD", full_name="Bench Officer")
+            add_user(
+                ctx,
+                None,
+                username="bench.officer",
+                password="bench-password-1",
+                role="district_officer",
+                area_code="IN-WB-NAD",
+                full_name="Bench Officer",
+            )
     token = issue_token(ctx, "bench.officer", label="bench", days=1)
     from sqlalchemy import text
 
     with ctx.engine.connect() as conn:
-        ids = [r[0] for r in conn.execute(text(
-            "SELECT id FROM people WHERE state_code = 'IN-WB' AND area_code LIKE 'IN-WB-NAD-%' LIMIT 20000"
-        ))]
+        ids = [
+            r[0]
+            for r in conn.execute(
+                text(
+                    "SELECT id FROM people WHERE state_code = 'IN-WB' "
+                    "AND area_code LIKE 'IN-WB-NAD-%' LIMIT 20000"
+                )
+            )
+        ]
     villages = [a.code for a in ctx.area_tree().within("IN-WB-NAD") if a.level.value == "village"]
     rng = random.Random(11)
     first = ["অমিত", "সুমিতা", "রাজেশ", "পূজা", "বিকাশ", "মৌসুমী", "সঞ্জয়", "রিয়া", "তাপস", "শর্মিলা"]
@@ -93,9 +123,13 @@ def prepare(ctx: AppContext, workdir: Path, bodies: int) -> dict[str, str]:
     with bodies_file.open("w") as handle:
         for n in range(bodies):
             body = {
-                "name": f"{rng.choice(first)} {rng.choice(last)} {n}", "sex": rng.choice(["female", "male"]),
-                "birth_date": date(rng.randint(1950, 2025), rng.randint(1, 12), rng.randint(1, 28)).isoformat(),
-                "area_code": rng.choice(villages), "phone": f"+9197{rng.randint(10_000_000, 99_999_999)}",
+                "name": f"{rng.choice(first)} {rng.choice(last)} {n}",
+                "sex": rng.choice(["female", "male"]),
+                "birth_date": date(
+                    rng.randint(1950, 2025), rng.randint(1, 12), rng.randint(1, 28)
+                ).isoformat(),
+                "area_code": rng.choice(villages),
+                "phone": f"+9197{rng.randint(10_000_000, 99_999_999)}",
                 "identifiers": {"aadhaar": generate_aadhaar_like(rng)},
             }
             handle.write(json.dumps(body, ensure_ascii=False) + "\n")
@@ -104,8 +138,11 @@ def prepare(ctx: AppContext, workdir: Path, bodies: int) -> dict[str, str]:
 
 def run_backend(backend: str, args: argparse.Namespace) -> dict:
     url = fresh_database(backend, "sevasetu_bench_api", reuse=args.reuse)
-    settings = Settings(database_url=url, environment="production", **{
-        k.removeprefix("SEVASETU_").lower(): v for k, v in SECRETS.items()})
+    settings = Settings(
+        database_url=url,
+        environment="production",
+        **{k.removeprefix("SEVASETU_").lower(): v for k, v in SECRETS.items()},
+    )
     ctx = AppContext(settings)
     loaded = load_people(ctx, args.people)
     workdir = ROOT / "var" / "bench"
@@ -113,25 +150,50 @@ def run_backend(backend: str, args: argparse.Namespace) -> dict:
     env = prepare(ctx, workdir, bodies=args.seconds * 600)
     ctx.close()
     port = free_port()
-    server_env = {**os.environ, **SECRETS, "SEVASETU_DATABASE_URL": url, "SEVASETU_ENVIRONMENT": "production"}
+    server_env = {
+        **os.environ,
+        **SECRETS,
+        "SEVASETU_DATABASE_URL": url,
+        "SEVASETU_ENVIRONMENT": "production",
+    }
     server = subprocess.Popen(
-        [str(ROOT / ".venv/bin/uvicorn"), "sevasetu.entrypoints.api.asgi:app", "--host", "127.0.0.1",
-         "--port", str(port), "--workers", str(args.workers), "--log-level", "warning", "--no-access-log"],
-        env=server_env, cwd=ROOT,
+        [
+            str(ROOT / ".venv/bin/uvicorn"),
+            "sevasetu.entrypoints.api.asgi:app",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--workers",
+            str(args.workers),
+            "--log-level",
+            "warning",
+            "--no-access-log",
+        ],
+        env=server_env,
+        cwd=ROOT,
     )
     try:
         wait_until_up(port)
         base = f"http://127.0.0.1:{port}"
-        figures: dict = {"backend": backend, "people": loaded, "workers": args.workers,
-                         "connections": args.connections}
-        for name, script, path in [("empty", "wrk_empty.lua", "/livez"),
-                                   ("read", "wrk_get_person.lua", "/"),
-                                   ("register", "wrk_register.lua", "/")]:
+        figures: dict = {
+            "backend": backend,
+            "people": loaded,
+            "workers": args.workers,
+            "connections": args.connections,
+        }
+        for name, script, path in [
+            ("empty", "wrk_empty.lua", "/livez"),
+            ("read", "wrk_get_person.lua", "/"),
+            ("register", "wrk_register.lua", "/"),
+        ]:
             console.print(f"[bold]{backend}[/bold]: {name} for {args.seconds}s ...")
             wrk("wrk_empty.lua", base + "/livez", env, 2, 4)  # warm the workers
             figures[name] = wrk(script, base + path, env, args.seconds, args.connections)
         for name in ("read", "register"):
-            figures[name]["ratio_to_empty"] = round(figures[name]["rps"] / figures["empty"]["rps"], 3)
+            figures[name]["ratio_to_empty"] = round(
+                figures[name]["rps"] / figures["empty"]["rps"], 3
+            )
         return figures
     finally:
         server.terminate()
@@ -139,7 +201,9 @@ def run_backend(backend: str, args: argparse.Namespace) -> dict:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--people", type=int, default=1_000_000)
     parser.add_argument("--backend", choices=["postgresql", "sqlite"], action="append")
     parser.add_argument("--seconds", type=int, default=20)
@@ -149,16 +213,28 @@ def main() -> None:
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         sys.exit("wrk is needed: `make bench` installs it (apt-get install wrk)")
-    results = {"date": date.today().isoformat(), "machine": f"{platform.node()} {os.cpu_count()} cpu",
-               "runs": [run_backend(b, args) for b in (args.backend or ["postgresql", "sqlite"])]}
+    results = {
+        "date": date.today().isoformat(),
+        "machine": f"{platform.node()} {os.cpu_count()} cpu",
+        "runs": [run_backend(b, args) for b in (args.backend or ["postgresql", "sqlite"])],
+    }
     print(json.dumps(results, indent=2))
-    table = Table("backend", "endpoint", "req/s", "p50 ms", "p95 ms", "p99 ms", "non-2xx", "ratio to empty")
+    table = Table(
+        "backend", "endpoint", "req/s", "p50 ms", "p95 ms", "p99 ms", "non-2xx", "ratio to empty"
+    )
     for run in results["runs"]:
         for name in ("empty", "read", "register"):
             f = run[name]
-            table.add_row(run["backend"], name, f"{f['rps']:.0f}", f"{f['p50_ms']:.1f}", f"{f['p95_ms']:.1f}",
-                          f"{f['p99_ms']:.1f}", str(f["non_2xx"] + f["socket_errors"]),
-                          str(f.get("ratio_to_empty", "")))
+            table.add_row(
+                run["backend"],
+                name,
+                f"{f['rps']:.0f}",
+                f"{f['p50_ms']:.1f}",
+                f"{f['p95_ms']:.1f}",
+                f"{f['p99_ms']:.1f}",
+                str(f["non_2xx"] + f["socket_errors"]),
+                str(f.get("ratio_to_empty", "")),
+            )
     console.print(table)
 
 

@@ -21,9 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
-from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from sevasetu.adapters.db.migrate import upgrade
@@ -33,38 +31,11 @@ from sevasetu.config import Settings
 from sevasetu.services.areas import load_geography
 from sevasetu.services.demo import DEFAULT_DISTRICTS, demo_residences, load_demo
 
-ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_POSTGRES = "postgresql://postgres@127.0.0.1:5432/postgres"
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from common import BENCH_DIR, DEFAULT_POSTGRES, fresh_postgres, fresh_sqlite, progress_bar  # noqa: E402
+
 BENCH_DATABASE = "sevasetu_bench_load"
-SQLITE_FILE = ROOT / "var" / "bench" / "load_people.db"
-
-
-def fresh_postgres(server_url: str) -> str:
-    url = make_url(server_url).set(drivername="postgresql+psycopg")
-    admin = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{BENCH_DATABASE}" WITH (FORCE)'))
-        conn.execute(text(f'CREATE DATABASE "{BENCH_DATABASE}"'))
-    admin.dispose()
-    return url.set(database=BENCH_DATABASE).render_as_string(hide_password=False)
-
-
-def fresh_sqlite(url: str) -> str:
-    parsed = make_url(url)
-    path = (
-        Path(parsed.database) if parsed.database and parsed.database != ":memory:" else SQLITE_FILE
-    )
-    path.parent.mkdir(parents=True, exist_ok=True)
-    for suffix in ("", "-wal", "-shm", "-journal"):
-        Path(f"{path}{suffix}").unlink(missing_ok=True)
-    return f"sqlite:///{path}"
-
-
-def progress_bar(console: Console) -> Progress:
-    return Progress(
-        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-        TextColumn("{task.fields[rate]}"), TimeElapsedColumn(), console=console,
-    )  # fmt: skip
+SQLITE_FILE = BENCH_DIR / "load_people.db"
 
 
 def figure(what: str, backend: str, people: int, seconds: float) -> dict[str, Any]:
@@ -76,7 +47,10 @@ def figure(what: str, backend: str, people: int, seconds: float) -> dict[str, An
 
 def bench(url: str, people: int, seed: int, console: Console) -> list[dict[str, Any]]:
     backend = make_url(url).get_backend_name()
-    url = fresh_sqlite(url) if backend == "sqlite" else fresh_postgres(url)
+    if backend == "sqlite":
+        url = fresh_sqlite(Path(make_url(url).database or SQLITE_FILE))
+    else:
+        url = fresh_postgres(url, BENCH_DATABASE)
     ctx = AppContext(Settings(database_url=url))
     try:
         upgrade(ctx.engine)

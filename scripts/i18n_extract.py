@@ -125,18 +125,24 @@ def _globals_of(path: Path) -> dict[str, object]:
 
 
 def from_error_arguments() -> Iterator[Found]:
+    """Fixed strings passed to error constructors, and the templates of ``Reason(...)`` and
+    ``one_of(...)`` sentences (domain.errors), which edges translate by their template."""
     names = {cls.__name__ for cls in error_classes()}
+    yield "{first} or {last}", "sevasetu/domain/errors.py", 0, ["one_of: the last joiner"]
     for path in sorted(PACKAGE.rglob("*.py")):
         if WEB in path.parents or "migrations" in path.parts:
             continue
         tree = ast.parse(path.read_text(), filename=str(path))
         module_globals: dict[str, object] | None = None
         for node in ast.walk(tree):
-            if not (
-                isinstance(node, ast.Call)
-                and isinstance(node.func, ast.Name)
-                and node.func.id in names
-            ):
+            if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)):
+                continue
+            if node.func.id == "Reason" and node.args:
+                template = _constant(node.args[0], {})
+                if template:
+                    yield template, _where(path), node.lineno, ["Reason"]
+                continue
+            if node.func.id not in names:
                 continue
             for keyword in node.keywords:
                 if isinstance(keyword.value, ast.JoinedStr) and module_globals is None:

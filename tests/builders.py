@@ -21,8 +21,16 @@ def aadhaar(prefix11: str) -> str:
 
 def staff(ctx: AppContext, username: str, role: str, area: str, language: str = "en") -> str:
     """Create a user and return a bearer token for them."""
-    add_user(ctx, None, username=username, password=PASSWORD, role=role, area_code=area,
-             full_name=username.title(), language=language)
+    add_user(
+        ctx,
+        None,
+        username=username,
+        password=PASSWORD,
+        role=role,
+        area_code=area,
+        full_name=username.title(),
+        language=language,
+    )
     return issue_token(ctx, username)
 
 
@@ -32,8 +40,12 @@ def auth(token: str, **headers: str) -> dict[str, str]:
 
 def person_body(**overrides: Any) -> dict[str, Any]:
     body: dict[str, Any] = {
-        "name": "অমিত দাস", "sex": "male", "birth_date": "1990-04-12", "phone": "9876543210",
-        "area_code": NADIA_VILLAGE, "identifiers": {"aadhaar": aadhaar("23456789012")},
+        "name": "অমিত দাস",
+        "sex": "male",
+        "birth_date": "1990-04-12",
+        "phone": "9876543210",
+        "area_code": NADIA_VILLAGE,
+        "identifiers": {"aadhaar": aadhaar("23456789012")},
     }
     body.update(overrides)
     return body

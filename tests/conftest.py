@@ -44,14 +44,22 @@ def postgres_url() -> str | None:
         return url
     except Exception as exc:
         if CI:
-            raise RuntimeError(f"CI requires PostgreSQL at {url}, which does not answer: {exc}") from exc
+            raise RuntimeError(
+                f"CI requires PostgreSQL at {url}, which does not answer: {exc}"
+            ) from exc
         return None
 
 
 PG_URL = postgres_url()
-BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.skipif(
-    PG_URL is None, reason="PostgreSQL not reachable (set SEVASETU_TEST_PG_URL)"
-))]
+BACKENDS = [
+    "sqlite",
+    pytest.param(
+        "postgresql",
+        marks=pytest.mark.skipif(
+            PG_URL is None, reason="PostgreSQL not reachable (set SEVASETU_TEST_PG_URL)"
+        ),
+    ),
+]
 
 
 def _worker() -> str:
@@ -115,14 +123,19 @@ def sms() -> RecordingSms:
 
 @pytest.fixture
 def settings(database_url: str) -> Settings:
-    return Settings(database_url=database_url, environment="test",
-                    secret_key="test-secret-key-0123456789", identifier_key="test-identifier-key-0123")
+    return Settings(
+        database_url=database_url,
+        environment="test",
+        secret_key="test-secret-key-0123456789",
+        identifier_key="test-identifier-key-0123",
+    )
 
 
 @pytest.fixture
 def ctx(settings: Settings, clock: FakeClock, sms: RecordingSms) -> Iterator[AppContext]:
-    context = AppContext(settings, sms=sms, clock=clock,
-                         passwords=Argon2Passwords(time_cost=1, memory_cost=1024))
+    context = AppContext(
+        settings, sms=sms, clock=clock, passwords=Argon2Passwords(time_cost=1, memory_cost=1024)
+    )
     load_geography(context)
     yield context
     context.close()

@@ -26,8 +26,13 @@ class AppContext:
     """What the use cases are given (``services.ports.Context``), built once per process."""
 
     def __init__(
-        self, settings: Settings, *, engine: Engine | None = None, sms: SmsSender | None = None,
-        passwords: PasswordHasher | None = None, clock: Callable[[], datetime] | None = None,
+        self,
+        settings: Settings,
+        *,
+        engine: Engine | None = None,
+        sms: SmsSender | None = None,
+        passwords: PasswordHasher | None = None,
+        clock: Callable[[], datetime] | None = None,
     ) -> None:
         self.settings = settings
         self.engine = engine or make_engine(settings.database_url, pool_size=settings.db_pool_size)
@@ -54,7 +59,9 @@ class AppContext:
         return str(uuid.uuid4())
 
     def identifier_hash(self, kind: IdentifierKind, value: str) -> str:
-        return hmac.new(self._identifier_key, f"{kind.value}:{value}".encode(), hashlib.sha256).hexdigest()
+        return hmac.new(
+            self._identifier_key, f"{kind.value}:{value}".encode(), hashlib.sha256
+        ).hexdigest()
 
     def secret_hash(self, purpose: str, value: str) -> str:
         return hmac.new(self._secret_key, f"{purpose}:{value}".encode(), hashlib.sha256).hexdigest()

@@ -27,12 +27,19 @@ def test_password_login_gives_a_token_and_wrong_passwords_lock(ctx, client):
     token = ok.json()["access_token"]
     assert client.get("/api/v1/me", headers=auth(token)).json()["role"] == "anm"
     for _ in range(5):
-        bad = client.post("/api/v1/auth/token", json={"username": "anm.one", "password": "nope-nope-nope"})
+        bad = client.post(
+            "/api/v1/auth/token", json={"username": "anm.one", "password": "nope-nope-nope"}
+        )
         assert bad.status_code == 401
     locked = client.post("/api/v1/auth/token", json={"username": "anm.one", "password": PASSWORD})
     assert locked.status_code == 401
     ctx._clock.advance(minutes=16)
-    assert client.post("/api/v1/auth/token", json={"username": "anm.one", "password": PASSWORD}).status_code == 200
+    assert (
+        client.post(
+            "/api/v1/auth/token", json={"username": "anm.one", "password": PASSWORD}
+        ).status_code
+        == 200
+    )
 
 
 def test_no_token_or_a_revoked_token_is_refused(ctx, client):
@@ -47,8 +54,9 @@ def test_tokens_expire(ctx, client):
     login = client.post("/api/v1/auth/token", json={"username": "asha.y", "password": PASSWORD})
     assert login.status_code == 401
     staff(ctx, "asha.y", "asha", NADIA_BLOCK)
-    token = client.post("/api/v1/auth/token", json={"username": "asha.y", "password": PASSWORD}).json()[
-        "access_token"]
+    token = client.post(
+        "/api/v1/auth/token", json={"username": "asha.y", "password": PASSWORD}
+    ).json()["access_token"]
     ctx._clock.advance(hours=13)
     assert client.get("/api/v1/me", headers=auth(token)).status_code == 401
 
@@ -58,44 +66,79 @@ def test_a_district_cannot_read_another_districts_people(ctx, client):
     raigarh = staff(ctx, "asha.raigarh", "asha", "IN-CG-RGH")
     person = client.post("/api/v1/people", json=person_body(), headers=auth(nadia)).json()
     assert client.get(f"/api/v1/people/{person['id']}", headers=auth(raigarh)).status_code == 403
-    assert client.get("/api/v1/people", params={"q": "amit"}, headers=auth(raigarh)).json()["items"] == []
-    outside = client.post("/api/v1/people", json=person_body(area_code=RAIGARH_VILLAGE, identifiers={}),
-                          headers=auth(nadia))
+    assert (
+        client.get("/api/v1/people", params={"q": "amit"}, headers=auth(raigarh)).json()["items"]
+        == []
+    )
+    outside = client.post(
+        "/api/v1/people",
+        json=person_body(area_code=RAIGARH_VILLAGE, identifiers={}),
+        headers=auth(nadia),
+    )
     assert outside.status_code == 403
     assert outside.json()["code"] == "outside-area"
-    searching_there = client.get("/api/v1/people", params={"area": "IN-CG-RGH"}, headers=auth(nadia))
+    searching_there = client.get(
+        "/api/v1/people", params={"area": "IN-CG-RGH"}, headers=auth(nadia)
+    )
     assert searching_there.status_code == 403
 
 
 def test_roles_are_denied_by_default(ctx, client):
     verifier = staff(ctx, "verifier.one", "verifier", NADIA_BLOCK)
     auditor = staff(ctx, "auditor.one", "auditor", "IN-WB")
-    assert client.post("/api/v1/people", json=person_body(), headers=auth(verifier)).status_code == 403
-    assert client.post("/api/v1/people", json=person_body(), headers=auth(auditor)).status_code == 403
+    assert (
+        client.post("/api/v1/people", json=person_body(), headers=auth(verifier)).status_code == 403
+    )
+    assert (
+        client.post("/api/v1/people", json=person_body(), headers=auth(auditor)).status_code == 403
+    )
     asha = staff(ctx, "asha.z", "asha", NADIA_BLOCK)
-    made = client.post("/api/v1/users", json={
-        "username": "newbie", "password": "long-enough-pw", "role": "anm", "area_code": NADIA_BLOCK,
-        "full_name": "New"}, headers=auth(asha))
+    made = client.post(
+        "/api/v1/users",
+        json={
+            "username": "newbie",
+            "password": "long-enough-pw",
+            "role": "anm",
+            "area_code": NADIA_BLOCK,
+            "full_name": "New",
+        },
+        headers=auth(asha),
+    )
     assert made.status_code == 403
 
 
 def test_district_officer_creates_users_below_rank_inside_district(ctx, client):
     officer = staff(ctx, "dio.nadia", "district_officer", "IN-WB-NAD")
-    body = {"username": "anm.new", "password": "long-enough-pw", "role": "anm",
-            "area_code": NADIA_BLOCK, "full_name": "Rekha Pal", "language": "bn"}
+    body = {
+        "username": "anm.new",
+        "password": "long-enough-pw",
+        "role": "anm",
+        "area_code": NADIA_BLOCK,
+        "full_name": "Rekha Pal",
+        "language": "bn",
+    }
     assert client.post("/api/v1/users", json=body, headers=auth(officer)).status_code == 201
     again = client.post("/api/v1/users", json=body, headers=auth(officer))
     assert again.status_code == 409
-    higher = client.post("/api/v1/users", json={**body, "username": "boss", "role": "state_admin"},
-                         headers=auth(officer))
+    higher = client.post(
+        "/api/v1/users",
+        json={**body, "username": "boss", "role": "state_admin"},
+        headers=auth(officer),
+    )
     assert higher.status_code == 403
-    elsewhere = client.post("/api/v1/users", json={**body, "username": "far", "area_code": "IN-CG-RGH"},
-                            headers=auth(officer))
+    elsewhere = client.post(
+        "/api/v1/users",
+        json={**body, "username": "far", "area_code": "IN-CG-RGH"},
+        headers=auth(officer),
+    )
     assert elsewhere.status_code == 403
 
 
 def test_citizen_logs_in_by_otp_and_manages_six_people(ctx, client, sms):
-    assert client.post("/api/v1/auth/otp", json={"phone": "98300 12345", "language": "bn"}).status_code == 202
+    assert (
+        client.post("/api/v1/auth/otp", json={"phone": "98300 12345", "language": "bn"}).status_code
+        == 202
+    )
     code = sms.last_code("+919830012345")
     assert "সেবাসেতু" in sms.sent[-1][1]
     wrong = client.post("/api/v1/auth/otp/verify", json={"phone": "9830012345", "code": "000000"})
@@ -106,12 +149,17 @@ def test_citizen_logs_in_by_otp_and_manages_six_people(ctx, client, sms):
     reused = client.post("/api/v1/auth/otp/verify", json={"phone": "9830012345", "code": code})
     assert reused.status_code == 401
     for i in range(6):
-        added = client.post("/api/v1/me/people", json=person_body(
-            name=f"Member {chr(65 + i)}", identifiers={}, birth_date=f"{1960 + i * 8}-05-05"),
-            headers=auth(token))
+        added = client.post(
+            "/api/v1/me/people",
+            json=person_body(
+                name=f"Member {chr(65 + i)}", identifiers={}, birth_date=f"{1960 + i * 8}-05-05"
+            ),
+            headers=auth(token),
+        )
         assert added.status_code == 201, added.text
-    seventh = client.post("/api/v1/me/people", json=person_body(name="Seventh", identifiers={}),
-                          headers=auth(token))
+    seventh = client.post(
+        "/api/v1/me/people", json=person_body(name="Seventh", identifiers={}), headers=auth(token)
+    )
     assert seventh.status_code == 409
     assert seventh.json()["code"] == "family-limit"
     family = client.get("/api/v1/me/people", headers=auth(token)).json()
@@ -148,8 +196,12 @@ def test_every_read_and_write_is_audited_and_tampering_is_found(ctx, client):
     assert actions == ["user.add", "token.issue", "person.register", "person.read", "login.failed"]
     assert all(r.problem is None for r in verify_audit(ctx))
     with ctx.engine.begin() as conn:
-        conn.execute(text("UPDATE audit_log SET actor = 'user:someone-else' "
-                          "WHERE state_code = 'IN-WB' AND seq = 3"))
+        conn.execute(
+            text(
+                "UPDATE audit_log SET actor = 'user:someone-else' "
+                "WHERE state_code = 'IN-WB' AND seq = 3"
+            )
+        )
     broken = {r.state_code: r.problem for r in verify_audit(ctx)}["IN-WB"]
     assert broken is not None and broken.seq == 3
 

@@ -7,7 +7,7 @@ from fastapi.testclient import TestClient
 
 from sevasetu.entrypoints.api.app import create_app
 
-from ..builders import NADIA, NADIA_BLOCK, NADIA_VILLAGE, aadhaar, auth, person_body, staff
+from ..builders import NADIA, NADIA_BLOCK, aadhaar, auth, person_body, staff
 
 
 @pytest.fixture
@@ -29,7 +29,9 @@ def test_register_and_read_person_hides_aadhaar(client, asha):
     assert person["name_latin"] == "Amit Das"
     assert person["state_code"] == "IN-WB"
     assert person["phone"] == "+919876543210"
-    assert person["identifiers"] == [{"kind": "aadhaar", "display": "xxxx-xxxx-" + aadhaar("23456789012")[-4:]}]
+    assert person["identifiers"] == [
+        {"kind": "aadhaar", "display": "xxxx-xxxx-" + aadhaar("23456789012")[-4:]}
+    ]
     read = client.get(f"/api/v1/people/{person['id']}", headers=auth(asha))
     assert read.status_code == 200
     assert aadhaar("23456789012") not in read.text
@@ -56,7 +58,9 @@ def test_person_without_phone_or_birth_date_but_with_age(client, asha):
 
 def test_same_identifier_twice_is_a_conflict_with_the_existing_record(client, asha):
     first = client.post("/api/v1/people", json=person_body(), headers=auth(asha)).json()
-    again = client.post("/api/v1/people", json=person_body(name="Amit Kumar Das"), headers=auth(asha))
+    again = client.post(
+        "/api/v1/people", json=person_body(name="Amit Kumar Das"), headers=auth(asha)
+    )
     assert again.status_code == 409
     problem = again.json()
     assert again.headers["content-type"].startswith("application/problem+json")
@@ -71,7 +75,9 @@ def test_near_match_warns_until_confirmed(client, asha):
     assert warned.status_code == 409
     assert warned.json()["code"] == "possible-duplicate"
     assert warned.json()["matches"][0]["person"]["name"] == "অমিত দাস"
-    confirmed = client.post("/api/v1/people", json={**similar, "confirm_new": True}, headers=auth(asha))
+    confirmed = client.post(
+        "/api/v1/people", json={**similar, "confirm_new": True}, headers=auth(asha)
+    )
     assert confirmed.status_code == 201
 
 
@@ -104,22 +110,34 @@ def test_bad_input_names_the_field_and_writes_nothing(ctx, client, asha, change,
 
 
 def test_errors_speak_the_callers_language(client, asha):
-    response = client.post("/api/v1/people", json=person_body(birth_date="2031-01-01"),
-                           headers=auth(asha, **{"Accept-Language": "bn"}))
+    response = client.post(
+        "/api/v1/people",
+        json=person_body(birth_date="2031-01-01"),
+        headers=auth(asha, **{"Accept-Language": "bn"}),
+    )
     assert response.status_code == 422
     assert any("\u0980" <= ch <= "\u09ff" for ch in response.json()["detail"])
 
 
 def test_malformed_bodies(client, asha):
-    not_utf8 = client.post("/api/v1/people", content=b'{"name": "\xff\xfe"}',
-                           headers=auth(asha, **{"Content-Type": "application/json"}))
+    not_utf8 = client.post(
+        "/api/v1/people",
+        content=b'{"name": "\xff\xfe"}',
+        headers=auth(asha, **{"Content-Type": "application/json"}),
+    )
     assert not_utf8.status_code == 400
     assert not_utf8.json()["code"] == "malformed-body"
-    too_big = client.post("/api/v1/people", content=b"{" + b" " * 1_100_000 + b"}",
-                          headers=auth(asha, **{"Content-Type": "application/json"}))
+    too_big = client.post(
+        "/api/v1/people",
+        content=b"{" + b" " * 1_100_000 + b"}",
+        headers=auth(asha, **{"Content-Type": "application/json"}),
+    )
     assert too_big.status_code == 413
-    broken = client.post("/api/v1/people", content=b'{"name": ', headers=auth(asha, **{
-        "Content-Type": "application/json"}))
+    broken = client.post(
+        "/api/v1/people",
+        content=b'{"name": ',
+        headers=auth(asha, **{"Content-Type": "application/json"}),
+    )
     assert broken.status_code == 400
 
 
@@ -147,38 +165,71 @@ def test_a_failed_request_can_be_retried_with_its_key(client, asha):
 
 def test_search_by_name_in_any_script_phone_and_aadhaar(client, asha):
     client.post("/api/v1/people", json=person_body(), headers=auth(asha))
-    client.post("/api/v1/people", json=person_body(
-        name="সুনীতা দেবী", sex="female", birth_date="1995-01-01", phone=None,
-        identifiers={"aadhaar": aadhaar("34567890123")}), headers=auth(asha))
-    for query, expected in [("Amit", "অমিত দাস"), ("অমিত", "অমিত দাস"), ("das", "অমিত দাস"),
-                            ("Sunita", "সুনীতা দেবী"), ("98765 43210", "অমিত দাস"),
-                            (aadhaar("34567890123"), "সুনীতা দেবী")]:
+    client.post(
+        "/api/v1/people",
+        json=person_body(
+            name="সুনীতা দেবী",
+            sex="female",
+            birth_date="1995-01-01",
+            phone=None,
+            identifiers={"aadhaar": aadhaar("34567890123")},
+        ),
+        headers=auth(asha),
+    )
+    for query, expected in [
+        ("Amit", "অমিত দাস"),
+        ("অমিত", "অমিত দাস"),
+        ("das", "অমিত দাস"),
+        ("Sunita", "সুনীতা দেবী"),
+        ("98765 43210", "অমিত দাস"),
+        (aadhaar("34567890123"), "সুনীতা দেবী"),
+    ]:
         found = client.get("/api/v1/people", params={"q": query}, headers=auth(asha)).json()
         assert [p["name"] for p in found["items"]] == [expected], query
 
 
 def test_pagination(client, asha):
     for i in range(5):
-        client.post("/api/v1/people", json=person_body(
-            name=f"Rina {chr(65 + i)}", sex="female", birth_date=f"19{70 + i * 5}-01-01",
-            identifiers={}, confirm_new=True), headers=auth(asha))
-    page1 = client.get("/api/v1/people", params={"q": "rina", "page_size": 2}, headers=auth(asha)).json()
-    page3 = client.get("/api/v1/people", params={"q": "rina", "page_size": 2, "page": 3},
-                       headers=auth(asha)).json()
+        client.post(
+            "/api/v1/people",
+            json=person_body(
+                name=f"Rina {chr(65 + i)}",
+                sex="female",
+                birth_date=f"19{70 + i * 5}-01-01",
+                identifiers={},
+                confirm_new=True,
+            ),
+            headers=auth(asha),
+        )
+    page1 = client.get(
+        "/api/v1/people", params={"q": "rina", "page_size": 2}, headers=auth(asha)
+    ).json()
+    page3 = client.get(
+        "/api/v1/people", params={"q": "rina", "page_size": 2, "page": 3}, headers=auth(asha)
+    ).json()
     assert len(page1["items"]) == 2 and page1["has_more"] is True
     assert len(page3["items"]) == 1 and page3["has_more"] is False
 
 
 def test_correction_keeps_history(client, asha):
     person = client.post("/api/v1/people", json=person_body(), headers=auth(asha)).json()
-    fixed = client.patch(f"/api/v1/people/{person['id']}", json={
-        "name": "অমিত কুমার দাস", "reason": "spelling on Aadhaar card", "version": 1,
-    }, headers=auth(asha))
+    fixed = client.patch(
+        f"/api/v1/people/{person['id']}",
+        json={
+            "name": "অমিত কুমার দাস",
+            "reason": "spelling on Aadhaar card",
+            "version": 1,
+        },
+        headers=auth(asha),
+    )
     assert fixed.status_code == 200, fixed.text
     assert fixed.json()["version"] == 2
     assert fixed.json()["identifiers"] == person["identifiers"]
-    stale = client.patch(f"/api/v1/people/{person['id']}", json={
-        "name": "X", "reason": "late edit", "version": 1}, headers=auth(asha))
+    stale = client.patch(
+        f"/api/v1/people/{person['id']}",
+        json={"name": "X", "reason": "late edit", "version": 1},
+        headers=auth(asha),
+    )
     assert stale.status_code == 409
     history = client.get(f"/api/v1/people/{person['id']}/history", headers=auth(asha)).json()
     assert [h["snapshot"]["name"] for h in history] == ["অমিত দাস"]
@@ -191,3 +242,15 @@ def test_health_and_openapi(client):
     assert health.json()["status"] == "ok"
     spec = client.get("/openapi.json").json()
     assert "/api/v1/people" in spec["paths"]
+
+
+def test_reasons_with_numbers_are_translated_too(client, asha):
+    response = client.post(
+        "/api/v1/people",
+        json=person_body(identifiers={"bd_nid": "12345"}),
+        headers=auth(asha, **{"Accept-Language": "hi"}),
+    )
+    assert response.status_code == 422
+    detail = response.json()["detail"]
+    assert "must have" not in detail and " or " not in detail
+    assert "5" in detail and "17" in detail

@@ -24,8 +24,18 @@ def run(*args: str, input: str | None = None):
 
 def test_operator_sets_up_users_and_tokens(env, ctx):
     assert run("db", "upgrade").exit_code == 0
-    added = run("users", "add", "dio.nadia", "--role", "district_officer", "--area", "IN-WB-NAD",
-                "--name", "Dr Sen", input="a-long-password\na-long-password\n")
+    added = run(
+        "users",
+        "add",
+        "dio.nadia",
+        "--role",
+        "district_officer",
+        "--area",
+        "IN-WB-NAD",
+        "--name",
+        "Dr Sen",
+        input="a-long-password\na-long-password\n",
+    )
     assert added.exit_code == 0, added.output
     token = run("users", "token", "dio.nadia")
     assert token.exit_code == 0
@@ -39,20 +49,38 @@ def test_bad_input_is_a_sentence_and_exit_code_2(env, ctx):
     unknown = run("users", "token", "nobody")
     assert unknown.exit_code == 2
     assert "no active user" in unknown.output
-    wrong_area = run("users", "add", "x.y", "--role", "asha", "--area", "IN-ZZ",
-                     input="a-long-password\na-long-password\n")
+    wrong_area = run(
+        "users",
+        "add",
+        "x.y",
+        "--role",
+        "asha",
+        "--area",
+        "IN-ZZ",
+        input="a-long-password\na-long-password\n",
+    )
     assert wrong_area.exit_code == 2
     assert "no area with the code IN-ZZ" in wrong_area.output
 
 
 def test_audit_verify_exit_codes(env, ctx):
-    run("users", "add", "asha.a", "--role", "asha", "--area", "IN-WB-NAD-KN1",
-        input="a-long-password\na-long-password\n")
+    run(
+        "users",
+        "add",
+        "asha.a",
+        "--role",
+        "asha",
+        "--area",
+        "IN-WB-NAD-KN1",
+        input="a-long-password\na-long-password\n",
+    )
     intact = run("audit", "verify")
     assert intact.exit_code == 0, intact.output
     assert "intact" in intact.output
     with ctx.engine.begin() as conn:
-        conn.execute(text("UPDATE audit_log SET action = 'nothing' WHERE state_code = 'IN-WB' AND seq = 1"))
+        conn.execute(
+            text("UPDATE audit_log SET action = 'nothing' WHERE state_code = 'IN-WB' AND seq = 1")
+        )
     broken = run("audit", "verify")
     assert broken.exit_code == 1
     assert "broken at entry 1" in broken.output

@@ -17,8 +17,13 @@ def test_parallel_registrations_and_reads(ctx):
     numbers = [aadhaar(f"2345678{i:04d}") for i in range(10)]
 
     def register(n: int) -> str:
-        data = PersonInput(name=f"Person {n}", sex="female", area_code=NADIA_VILLAGE,
-                           age_years=20 + n % 50, identifiers={"aadhaar": numbers[n % 10]})
+        data = PersonInput(
+            name=f"Person {n}",
+            sex="female",
+            area_code=NADIA_VILLAGE,
+            age_years=20 + n % 50,
+            identifiers={"aadhaar": numbers[n % 10]},
+        )
         try:
             person = register_person(ctx, asha, data, confirm_new=True)
         except DuplicateIdentifier:

@@ -9,12 +9,18 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from sevasetu.domain.access import Principal, Role, can, Action, require_area, require_rank_above
+from sevasetu.domain.access import Action, Principal, Role, can, require_area, require_rank_above
 from sevasetu.domain.areas import AreaTree
 from sevasetu.domain.audit import GENESIS_HASH, first_break, seal
-from sevasetu.domain.errors import Forbidden, ImpossibleDate, OutsideArea, UnknownArea, WrongAreaLevel
+from sevasetu.domain.errors import (
+    Forbidden,
+    ImpossibleDate,
+    InvalidRelation,
+    OutsideArea,
+    UnknownArea,
+    WrongAreaLevel,
+)
 from sevasetu.domain.households import check_roster
-from sevasetu.domain.errors import InvalidRelation
 from sevasetu.domain.matching import jaro_winkler, name_similarity, near_matches
 from sevasetu.domain.names import name_key
 from sevasetu.domain.people import Person, Sex, age_in_years, birth_date_from_age, check_birth_date
@@ -34,7 +40,10 @@ def test_future_births_are_impossible(birth):
         check_birth_date(birth, TODAY)
 
 
-@given(st.integers(min_value=0, max_value=120), st.dates(min_value=date(2000, 1, 1), max_value=date(2100, 1, 1)))
+@given(
+    st.integers(min_value=0, max_value=120),
+    st.dates(min_value=date(2000, 1, 1), max_value=date(2100, 1, 1)),
+)
 def test_a_declared_age_gives_a_birth_date_of_that_age(age, today):
     birth = birth_date_from_age(age, today)
     assert age_in_years(birth, today) == age
@@ -70,14 +79,25 @@ def test_area_tree_knows_paths_and_tenants_in_any_row_order():
 
 def test_area_tree_refuses_impossible_nesting():
     with pytest.raises(WrongAreaLevel):
-        AreaTree.build([*TREE_ROWS, ("IN-WB-NAD-KN1-DOG-X", "X", "district", "IN-WB-NAD-KN1-DOG", None)])
+        AreaTree.build(
+            [*TREE_ROWS, ("IN-WB-NAD-KN1-DOG-X", "X", "district", "IN-WB-NAD-KN1-DOG", None)]
+        )
     with pytest.raises(UnknownArea):
         AreaTree.build([("IN-WB", "West Bengal", "state", "IN", None)])
 
 
 def _entry(prev, seq, action="person.read"):
-    return seal(prev_hash=prev, state_code="IN-WB", seq=seq, at=datetime(2026, 1, 1, tzinfo=UTC),
-                actor="user:1", action=action, subject_type="person", subject_id="p", detail={"n": seq})
+    return seal(
+        prev_hash=prev,
+        state_code="IN-WB",
+        seq=seq,
+        at=datetime(2026, 1, 1, tzinfo=UTC),
+        actor="user:1",
+        action=action,
+        subject_type="person",
+        subject_id="p",
+        detail={"n": seq},
+    )
 
 
 def _chain(n):
@@ -97,7 +117,7 @@ def test_changing_or_removing_any_entry_breaks_the_chain_there(n, data):
     changed[victim] = replace(entries[victim], action="person.correct")
     assert first_break(changed).seq == victim + 1
     if victim < n - 1:
-        removed = entries[:victim] + entries[victim + 1:]
+        removed = entries[:victim] + entries[victim + 1 :]
         assert first_break(removed).seq == victim + 1
 
 
@@ -109,13 +129,25 @@ def test_jaro_winkler_known_values():
 
 
 def _person(name, birth, area="V1"):
-    return Person(id=name, state_code="S", area_code=area, name=name, name_latin=name,
-                  name_key=name_key(name), sex=Sex.MALE, birth_date=birth)
+    return Person(
+        id=name,
+        state_code="S",
+        area_code=area,
+        name=name,
+        name_latin=name,
+        name_key=name_key(name),
+        sex=Sex.MALE,
+        birth_date=birth,
+    )
 
 
 def test_near_matches_need_similar_name_birth_year_and_same_village():
-    candidates = [_person("অমিত দাস", date(1990, 4, 12)), _person("Amit Das", date(1985, 1, 1)),
-                  _person("Amit Das", date(1990, 1, 1), area="V2"), _person("Sumit Pal", date(1990, 1, 1))]
+    candidates = [
+        _person("অমিত দাস", date(1990, 4, 12)),
+        _person("Amit Das", date(1985, 1, 1)),
+        _person("Amit Das", date(1990, 1, 1), area="V2"),
+        _person("Sumit Pal", date(1990, 1, 1)),
+    ]
     found = near_matches(name_key("Amit Das"), 1991, "V1", candidates)
     assert [m.person.id for m in found] == ["অমিত দাস"]
 

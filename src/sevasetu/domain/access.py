@@ -47,8 +47,14 @@ PERMISSIONS: dict[Role, frozenset[Action]] = {
 
 # A manager may create users of a lower rank only.
 RANK: dict[Role, int] = {
-    Role.CITIZEN: 0, Role.ASHA: 1, Role.ANM: 1, Role.VERIFIER: 1, Role.FACILITY_ADMIN: 2,
-    Role.AUDITOR: 2, Role.DISTRICT_OFFICER: 3, Role.STATE_ADMIN: 4,
+    Role.CITIZEN: 0,
+    Role.ASHA: 1,
+    Role.ANM: 1,
+    Role.VERIFIER: 1,
+    Role.FACILITY_ADMIN: 2,
+    Role.AUDITOR: 2,
+    Role.DISTRICT_OFFICER: 3,
+    Role.STATE_ADMIN: 4,
 }
 
 

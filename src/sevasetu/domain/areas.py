@@ -88,7 +88,10 @@ class AreaTree:
     @classmethod
     def build(cls, rows: Iterable[tuple[str, str, str, str | None, str | None]]) -> AreaTree:
         """Rows of (code, name, level, parent_code, name_local) in any order; parents checked."""
-        raw = {code: (name, AreaLevel(level), parent, local) for code, name, level, parent, local in rows}
+        raw = {
+            code: (name, AreaLevel(level), parent, local)
+            for code, name, level, parent, local in rows
+        }
         tree = cls()
         for code in raw:
             tree._place(code, raw)
@@ -100,7 +103,9 @@ class AreaTree:
         name, level, parent_code, local = raw[code]
         if parent_code is None:
             if level is not AreaLevel.COUNTRY:
-                raise WrongAreaLevel("parent_code", area_code=code, actual=level, expected="country")
+                raise WrongAreaLevel(
+                    "parent_code", area_code=code, actual=level, expected="country"
+                )
             path: tuple[str, ...] = (code,)
             state = code
         else:
@@ -109,7 +114,9 @@ class AreaTree:
             parent = self._place(parent_code, raw)
             if level not in ALLOWED_CHILDREN[parent.level]:
                 raise WrongAreaLevel(
-                    "level", area_code=code, actual=level,
+                    "level",
+                    area_code=code,
+                    actual=level,
                     expected=" or ".join(sorted(ALLOWED_CHILDREN[parent.level])) or "nothing",
                 )
             path = (*parent.path, code)
@@ -128,13 +135,17 @@ class AreaTree:
         return code in self.by_code
 
     def children(self, code: str | None) -> list[Area]:
-        return sorted((a for a in self.by_code.values() if a.parent_code == code), key=lambda a: a.name)
+        return sorted(
+            (a for a in self.by_code.values() if a.parent_code == code), key=lambda a: a.name
+        )
 
     def residence(self, code: str, field_name: str = "area_code") -> Area:
         """The area a person or household lives in: a village or ward."""
         area = self.get(code, field_name)
         if area.level not in RESIDENCE_LEVELS:
-            raise WrongAreaLevel(field_name, area_code=code, actual=area.level, expected="village or ward")
+            raise WrongAreaLevel(
+                field_name, area_code=code, actual=area.level, expected="village or ward"
+            )
         return area
 
     def within(self, ancestor_code: str) -> list[Area]:

@@ -28,23 +28,58 @@ class AuditEntry:
 
 
 def entry_hash(
-    *, prev_hash: str, state_code: str, seq: int, at: datetime, actor: str, action: str,
-    subject_type: str, subject_id: str, detail: dict[str, Any],
+    *,
+    prev_hash: str,
+    state_code: str,
+    seq: int,
+    at: datetime,
+    actor: str,
+    action: str,
+    subject_type: str,
+    subject_id: str,
+    detail: dict[str, Any],
 ) -> str:
     canonical = json.dumps(
-        [prev_hash, state_code, seq, at.isoformat(), actor, action, subject_type, subject_id, detail],
-        ensure_ascii=False, separators=(",", ":"), sort_keys=True, default=str,
+        [
+            prev_hash,
+            state_code,
+            seq,
+            at.isoformat(),
+            actor,
+            action,
+            subject_type,
+            subject_id,
+            detail,
+        ],
+        ensure_ascii=False,
+        separators=(",", ":"),
+        sort_keys=True,
+        default=str,
     )
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
 def seal(
-    *, prev_hash: str, state_code: str, seq: int, at: datetime, actor: str, action: str,
-    subject_type: str, subject_id: str, detail: dict[str, Any],
+    *,
+    prev_hash: str,
+    state_code: str,
+    seq: int,
+    at: datetime,
+    actor: str,
+    action: str,
+    subject_type: str,
+    subject_id: str,
+    detail: dict[str, Any],
 ) -> AuditEntry:
-    fields = dict(
-        state_code=state_code, seq=seq, at=at, actor=actor, action=action,
-        subject_type=subject_type, subject_id=subject_id, detail=detail,
+    fields: dict[str, Any] = dict(
+        state_code=state_code,
+        seq=seq,
+        at=at,
+        actor=actor,
+        action=action,
+        subject_type=subject_type,
+        subject_id=subject_id,
+        detail=detail,
     )
     return AuditEntry(**fields, prev_hash=prev_hash, hash=entry_hash(prev_hash=prev_hash, **fields))
 
@@ -64,8 +99,15 @@ def first_break(entries: Iterable[AuditEntry]) -> ChainBreak | None:
         if e.prev_hash != expected_prev:
             return ChainBreak(e.seq, "it does not point at the entry before it")
         recomputed = entry_hash(
-            prev_hash=e.prev_hash, state_code=e.state_code, seq=e.seq, at=e.at, actor=e.actor,
-            action=e.action, subject_type=e.subject_type, subject_id=e.subject_id, detail=e.detail,
+            prev_hash=e.prev_hash,
+            state_code=e.state_code,
+            seq=e.seq,
+            at=e.at,
+            actor=e.actor,
+            action=e.action,
+            subject_type=e.subject_type,
+            subject_id=e.subject_id,
+            detail=e.detail,
         )
         if recomputed != e.hash:
             return ChainBreak(e.seq, "its content was changed after it was written")

@@ -11,9 +11,33 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 
+class Reason(str):
+    """A sentence with parameters: reads as plain English, and an edge can translate it by its
+    template (the msgid) and fill in the same parameters, which may be Reasons themselves."""
+
+    template: str
+    params: dict[str, Any]
+
+    def __new__(cls, template: str, **params: Any) -> Reason:
+        sentence = super().__new__(cls, template.format(**params))
+        sentence.template = template
+        sentence.params = params
+        return sentence
+
+
+def one_of(values: list[Any], last_joiner: str = "{first} or {last}") -> str:
+    """ "10, 13 or 17" as a translatable Reason."""
+    words = [str(v) for v in values]
+    if len(words) == 1:
+        return words[0]
+    return Reason(last_joiner, first=", ".join(words[:-1]), last=words[-1])
+
+
 class DomainError(Exception):
     code: ClassVar[str] = "domain-error"
-    kind: ClassVar[str] = "invalid"  # invalid | conflict | not_found | forbidden | unauthorized | unavailable
+    kind: ClassVar[str] = (
+        "invalid"  # invalid | conflict | not_found | forbidden | unauthorized | unavailable
+    )
     template: ClassVar[str] = "The request could not be carried out."
 
     def __init__(self, field: str | None = None, /, **params: Any) -> None:
@@ -80,6 +104,7 @@ class DuplicateIdentifier(DomainError):
     code = "duplicate-identifier"
     kind = "conflict"
     template = "A person with this {kind} number is already registered."
+    existing: Any = None  # the person holding it, when the caller may see them
 
 
 class PossibleDuplicate(DomainError):
@@ -88,6 +113,7 @@ class PossibleDuplicate(DomainError):
     code = "possible-duplicate"
     kind = "conflict"
     template = "{count} similar people are already registered; confirm that this is someone else."
+    matches: Any = ()  # the near matches (domain.matching.NearMatch) to confirm against
 
 
 class FamilyLimitReached(DomainError):

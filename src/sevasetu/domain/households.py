@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 
-from .errors import InvalidRelation
+from .errors import InvalidRelation, Reason
 
 
 class Relation(StrEnum):
@@ -47,7 +47,9 @@ def check_roster(relations: list[str]) -> list[Relation]:
     if not relations:
         raise InvalidRelation("members", reason="A household needs at least one member.")
     if len(relations) > MAX_MEMBERS:
-        raise InvalidRelation("members", reason=f"A household can have at most {MAX_MEMBERS} members.")
+        raise InvalidRelation(
+            "members", reason=f"A household can have at most {MAX_MEMBERS} members."
+        )
     parsed = []
     for index, value in enumerate(relations):
         try:
@@ -55,9 +57,15 @@ def check_roster(relations: list[str]) -> list[Relation]:
         except ValueError:
             raise InvalidRelation(
                 f"members[{index}].relation",
-                reason=f"Unknown relation {value!r}; use one of {', '.join(r.value for r in Relation)}.",
+                reason=Reason(
+                    "Unknown relation {value}; use one of {choices}.",
+                    value=repr(value),
+                    choices=", ".join(r.value for r in Relation),
+                ),
             ) from None
     heads = parsed.count(Relation.HEAD)
     if heads != 1:
-        raise InvalidRelation("members", reason=f"A household has exactly one head, not {heads}.")
+        raise InvalidRelation(
+            "members", reason=Reason("A household has exactly one head, not {count}.", count=heads)
+        )
     return parsed

@@ -10,7 +10,7 @@ import enum
 import random
 import re
 
-from sevasetu.domain.errors import InvalidIdentifier, InvalidPhone
+from sevasetu.domain.errors import InvalidIdentifier, InvalidPhone, Reason, one_of
 
 
 class IdentifierKind(enum.StrEnum):
@@ -91,21 +91,23 @@ _EPIC = re.compile(r"[A-Z]{3}[0-9]{7}")
 _ALNUM = re.compile(r"[A-Z0-9]+")
 
 
-def _error_kind(kind: IdentifierKind) -> str:
+def error_label(kind: IdentifierKind) -> str:
     # The message template already says "number"; avoid "The ABHA number number ...".
     return LABELS[kind].removesuffix(" number")
 
 
 def _digits_of(kind: IdentifierKind, value: str, field: str, lengths: tuple[int, ...]) -> str:
     if not _ascii_digits(value):
-        raise InvalidIdentifier(field, kind=_error_kind(kind), reason="it must contain digits only")
+        raise InvalidIdentifier(field, kind=error_label(kind), reason="it must contain digits only")
     if len(value) not in lengths:
-        wanted = ", ".join(str(n) for n in lengths[:-1])
-        wanted = f"{wanted} or {lengths[-1]}" if wanted else str(lengths[-1])
         raise InvalidIdentifier(
             field,
-            kind=_error_kind(kind),
-            reason=f"it must have {wanted} digits, not {len(value)}",
+            kind=error_label(kind),
+            reason=Reason(
+                "it must have {wanted} digits, not {count}",
+                wanted=one_of(list(lengths)),
+                count=len(value),
+            ),
         )
     return value
 
@@ -123,7 +125,7 @@ def normalize_identifier(kind: IdentifierKind | str, raw: str, field: str = "ide
         raise InvalidIdentifier(
             field, kind=str(kind), reason=f"the kind must be one of {accepted}"
         ) from None
-    label = _error_kind(kind)
+    label = error_label(kind)
     value = _SEPARATORS.sub("", raw or "").translate(_NATIVE_DIGITS)
     if not value:
         raise InvalidIdentifier(field, kind=label, reason="it is empty")
@@ -161,7 +163,9 @@ def normalize_identifier(kind: IdentifierKind | str, raw: str, field: str = "ide
         raise InvalidIdentifier(field, kind=label, reason="it must contain letters and digits only")
     if not 4 <= len(value) <= 20:
         raise InvalidIdentifier(
-            field, kind=label, reason=f"it must have 4 to 20 letters or digits, not {len(value)}"
+            field,
+            kind=label,
+            reason=Reason("it must have 4 to 20 letters or digits, not {count}", count=len(value)),
         )
     return value
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from enum import StrEnum
+from typing import Any
 
 from .errors import ImpossibleDate, InvalidInput
 from .identifiers import SECRET_KINDS, IdentifierKind, mask
@@ -70,7 +71,9 @@ def check_birth_date(birth: date, today: date, field_name: str = "birth_date") -
         raise ImpossibleDate(field_name, value=birth.isoformat(), reason="it is in the future")
     if age_in_years(birth, today) > MAX_AGE_YEARS:
         raise ImpossibleDate(
-            field_name, value=birth.isoformat(), reason=f"the person would be older than {MAX_AGE_YEARS}"
+            field_name,
+            value=birth.isoformat(),
+            reason=f"the person would be older than {MAX_AGE_YEARS}",
         )
     return birth
 
@@ -78,7 +81,9 @@ def check_birth_date(birth: date, today: date, field_name: str = "birth_date") -
 def birth_date_from_age(age_years: int, today: date, field_name: str = "age_years") -> date:
     """A declared age becomes an estimated birth date half a year before the birthday it implies."""
     if not 0 <= age_years <= MAX_AGE_YEARS:
-        raise InvalidInput(field_name, reason=f"The age must be between 0 and {MAX_AGE_YEARS} years.")
+        raise InvalidInput(
+            field_name, reason=f"The age must be between 0 and {MAX_AGE_YEARS} years."
+        )
     try:
         anniversary = today.replace(year=today.year - age_years)
     except ValueError:  # 29 February
@@ -98,7 +103,12 @@ class PersonDetails:
 
 
 def person_details(
-    *, name: str, sex: str, birth_date: date | None, age_years: int | None, phone: str | None,
+    *,
+    name: str,
+    sex: str,
+    birth_date: date | None,
+    age_years: int | None,
+    phone: str | None,
     today: date,
 ) -> PersonDetails:
     clean = clean_name(name)
@@ -107,7 +117,9 @@ def person_details(
     except ValueError:
         raise InvalidInput("sex", reason="The sex must be female, male or other.") from None
     if birth_date is not None and age_years is not None:
-        raise InvalidInput("age_years", reason="Give either the date of birth or the age, not both.")
+        raise InvalidInput(
+            "age_years", reason="Give either the date of birth or the age, not both."
+        )
     if birth_date is not None:
         return PersonDetails(clean, sex_value, check_birth_date(birth_date, today), False, phone)
     if age_years is None:
@@ -116,25 +128,44 @@ def person_details(
 
 
 def new_person(
-    *, person_id: str, area_code: str, state_code: str, details: PersonDetails,
-    identifiers: list[Identifier], now: datetime,
+    *,
+    person_id: str,
+    area_code: str,
+    state_code: str,
+    details: PersonDetails,
+    identifiers: list[Identifier],
+    now: datetime,
 ) -> Person:
     kinds = [i.kind for i in identifiers]
     if len(kinds) != len(set(kinds)):
         raise InvalidInput("identifiers", reason="Each kind of identifier can be given only once.")
     return Person(
-        id=person_id, state_code=state_code, area_code=area_code, name=details.name,
-        name_latin=to_latin(details.name), name_key=name_key(details.name), sex=details.sex,
-        birth_date=details.birth_date, birth_date_estimated=details.birth_date_estimated,
-        phone=details.phone, identifiers=identifiers, created_at=now, updated_at=now,
+        id=person_id,
+        state_code=state_code,
+        area_code=area_code,
+        name=details.name,
+        name_latin=to_latin(details.name),
+        name_key=name_key(details.name),
+        sex=details.sex,
+        birth_date=details.birth_date,
+        birth_date_estimated=details.birth_date_estimated,
+        phone=details.phone,
+        identifiers=identifiers,
+        created_at=now,
+        updated_at=now,
     )
 
 
-def corrected(person: Person, changes: dict[str, object], now: datetime) -> Person:
+def corrected(person: Person, changes: dict[str, Any], now: datetime) -> Person:
     """A new version of the person; the caller keeps the old one in the history."""
     if "name" in changes:
         name = clean_name(str(changes["name"]))
-        changes = {**changes, "name": name, "name_latin": to_latin(name), "name_key": name_key(name)}
+        changes = {
+            **changes,
+            "name": name,
+            "name_latin": to_latin(name),
+            "name_key": name_key(name),
+        }
     return replace(person, **changes, version=person.version + 1, updated_at=now)
 
 

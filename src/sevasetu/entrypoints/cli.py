@@ -22,8 +22,13 @@ demo_app = typer.Typer(help="The demo district.", no_args_is_help=True)
 users_app = typer.Typer(help="Staff users and API tokens.", no_args_is_help=True)
 audit_app = typer.Typer(help="The audit trail.", no_args_is_help=True)
 areas_app = typer.Typer(help="Areas and facilities.", no_args_is_help=True)
-for sub, name in ((db_app, "db"), (demo_app, "demo"), (users_app, "users"), (audit_app, "audit"),
-                  (areas_app, "areas")):
+for sub, name in (
+    (db_app, "db"),
+    (demo_app, "demo"),
+    (users_app, "users"),
+    (audit_app, "audit"),
+    (areas_app, "areas"),
+):
     app.add_typer(sub, name=name)
 
 out = Console()
@@ -56,14 +61,23 @@ def context() -> AppContext:
 
 @app.command()
 def serve(
-    host: str = "127.0.0.1", port: int = 8000, workers: int = 1,
+    host: str = "127.0.0.1",
+    port: int = 8000,
+    workers: int = 1,
     reload: Annotated[bool, typer.Option(help="restart on code changes")] = False,
 ) -> None:
     """Serve the API and the web pages."""
     import uvicorn
 
-    uvicorn.run("sevasetu.entrypoints.api.asgi:app", host=host, port=port, workers=workers,
-                reload=reload, log_level="info", proxy_headers=True)
+    uvicorn.run(
+        "sevasetu.entrypoints.api.asgi:app",
+        host=host,
+        port=port,
+        workers=workers,
+        reload=reload,
+        log_level="info",
+        proxy_headers=True,
+    )
 
 
 @db_app.command("upgrade")
@@ -73,13 +87,17 @@ def db_upgrade() -> None:
 
     ctx = context()
     upgrade(ctx.engine)
-    out.print(f"database {ctx.engine.url.render_as_string()} at revision {current_revision(ctx.engine)}")
+    out.print(
+        f"database {ctx.engine.url.render_as_string()} at revision {current_revision(ctx.engine)}"
+    )
 
 
 @areas_app.command("load")
 @friendly
 def areas_load(
-    areas_csv: Annotated[Path | None, typer.Argument(help="areas CSV (the bundled geography if omitted)")] = None,
+    areas_csv: Annotated[
+        Path | None, typer.Argument(help="areas CSV (the bundled geography if omitted)")
+    ] = None,
     facilities: Annotated[Path | None, typer.Option(help="facilities CSV")] = None,
 ) -> None:
     """Load or update the area tree and facilities from CSV files."""
@@ -94,7 +112,9 @@ def areas_load(
 def demo_load(
     people: Annotated[int, typer.Option(min=1, max=50_000_000)] = 2000,
     seed: int = 7,
-    if_empty: Annotated[bool, typer.Option(help="do nothing if people are already registered")] = False,
+    if_empty: Annotated[
+        bool, typer.Option(help="do nothing if people are already registered")
+    ] = False,
 ) -> None:
     """Load the synthetic demo district (deterministic for a seed)."""
     from ..services.demo import load_demo
@@ -105,37 +125,61 @@ def demo_load(
             if uow.people.count() > 0:
                 out.print("people are already registered; demo not loaded")
                 return
-    with Progress(TextColumn("[bold]demo people"), BarColumn(), MofNCompleteColumn(),
-                  TimeRemainingColumn(), console=err) as bar:
+    with Progress(
+        TextColumn("[bold]demo people"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=err,
+    ) as bar:
         task = bar.add_task("load", total=people)
-        summary = load_demo(ctx, people=people, seed=seed,
-                            progress=lambda n: bar.update(task, completed=n))
-    out.print(f"{summary.people} people in {summary.households} households, "
-              f"{summary.identifiers} identifiers, {summary.users_created} demo users created")
+        summary = load_demo(
+            ctx, people=people, seed=seed, progress=lambda n: bar.update(task, completed=n)
+        )
+    out.print(
+        f"{summary.people} people in {summary.households} households, "
+        f"{summary.identifiers} identifiers, {summary.users_created} demo users created"
+    )
 
 
 @users_app.command("add")
 @friendly
 def users_add(
     username: str,
-    role: Annotated[str, typer.Option(help="asha, anm, verifier, facility_admin, district_officer, state_admin, auditor")],
+    role: Annotated[
+        str,
+        typer.Option(
+            help="asha, anm, verifier, facility_admin, district_officer, state_admin, auditor"
+        ),
+    ],
     area: Annotated[str, typer.Option(help="area code the user works in")],
     name: Annotated[str, typer.Option(help="full name")] = "",
     language: str = "en",
-    password: Annotated[str, typer.Option(prompt=True, hide_input=True, confirmation_prompt=True)] = "",
+    password: Annotated[
+        str, typer.Option(prompt=True, hide_input=True, confirmation_prompt=True)
+    ] = "",
 ) -> None:
     """Create a staff user."""
     from ..services.auth import add_user
 
-    user = add_user(context(), None, username=username, password=password, role=role,
-                    area_code=area, full_name=name or username, language=language)
+    user = add_user(
+        context(),
+        None,
+        username=username,
+        password=password,
+        role=role,
+        area_code=area,
+        full_name=name or username,
+        language=language,
+    )
     out.print(f"user {user.username} ({user.role.value}, {user.area_code}) created")
 
 
 @users_app.command("token")
 @friendly
 def users_token(
-    username: str, days: Annotated[int, typer.Option(min=1, max=365)] = 90,
+    username: str,
+    days: Annotated[int, typer.Option(min=1, max=365)] = 90,
     label: str = "cli",
 ) -> None:
     """Print a bearer token for scripts and integrations calling the API."""
@@ -153,8 +197,10 @@ def audit_verify() -> None:
     table = Table("chain", "entries", "head hash", "result")
     broken = False
     for r in reports:
-        verdict = "[green]intact[/green]" if r.problem is None else (
-            f"[red]broken at entry {r.problem.seq}: {r.problem.reason}[/red]"
+        verdict = (
+            "[green]intact[/green]"
+            if r.problem is None
+            else (f"[red]broken at entry {r.problem.seq}: {r.problem.reason}[/red]")
         )
         broken |= r.problem is not None
         table.add_row(r.state_code, str(r.entries), r.head_hash[:16], verdict)

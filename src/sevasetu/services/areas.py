@@ -27,7 +27,9 @@ def _rows(path: Path, columns: list[str]) -> list[dict[str, str]]:
         reader = csv.DictReader(handle)
         missing = [c for c in columns if c not in (reader.fieldnames or [])]
         if missing:
-            raise InvalidInput("file", reason=f"{path.name} lacks the columns {', '.join(missing)}.")
+            raise InvalidInput(
+                "file", reason=f"{path.name} lacks the columns {', '.join(missing)}."
+            )
         return [{k: (v or "").strip() for k, v in row.items()} for row in reader]
 
 
@@ -46,11 +48,20 @@ def read_geography(areas_csv: Path, facilities_csv: Path | None) -> tuple[AreaTr
             try:
                 kind = FacilityKind(r["kind"])
             except ValueError:
-                raise InvalidInput(f"{facilities_csv.name}:{line}", reason=f"Unknown facility kind {r['kind']!r}.") from None
-            facilities.append(Facility(
-                r["code"], r["name"], kind, r["area_code"], tree.get(r["area_code"]).state_code,
-                r["address"], r["name_local"] or None,
-            ))
+                raise InvalidInput(
+                    f"{facilities_csv.name}:{line}", reason=f"Unknown facility kind {r['kind']!r}."
+                ) from None
+            facilities.append(
+                Facility(
+                    r["code"],
+                    r["name"],
+                    kind,
+                    r["area_code"],
+                    tree.get(r["area_code"]).state_code,
+                    r["address"],
+                    r["name_local"] or None,
+                )
+            )
     return tree, facilities
 
 
@@ -63,15 +74,31 @@ def load_geography(
     tree, facilities = read_geography(areas_csv, facilities_csv)
     with ctx.uow(write=True) as uow:
         existing = AreaTree.build(uow.areas.rows())
-        merged = AreaTree.build([
-            *((a.code, a.name, a.level, a.parent_code, a.name_local) for a in existing.by_code.values()),
-            *((a.code, a.name, a.level, a.parent_code, a.name_local) for a in tree.by_code.values()),
-        ])
+        merged = AreaTree.build(
+            [
+                *(
+                    (a.code, a.name, a.level, a.parent_code, a.name_local)
+                    for a in existing.by_code.values()
+                ),
+                *(
+                    (a.code, a.name, a.level, a.parent_code, a.name_local)
+                    for a in tree.by_code.values()
+                ),
+            ]
+        )
         uow.areas.save_areas([merged.by_code[c] for c in tree.by_code])
         uow.areas.save_facilities(facilities)
-        record(ctx, uow, actor="system:cli", action="areas.load", subject_type="file",
-               subject_id=areas_csv.name, state_code=None, areas=len(tree.by_code),
-               facilities=len(facilities))
+        record(
+            ctx,
+            uow,
+            actor="system:cli",
+            action="areas.load",
+            subject_type="file",
+            subject_id=areas_csv.name,
+            state_code=None,
+            areas=len(tree.by_code),
+            facilities=len(facilities),
+        )
         uow.commit()
     ctx.refresh_areas()
     return LoadedGeography(len(tree.by_code), len(facilities))

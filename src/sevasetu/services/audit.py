@@ -15,13 +15,24 @@ SYSTEM_CHAIN = "_system"
 
 
 def record(
-    ctx: Context, uow: UnitOfWork, *, actor: Principal | str, action: str, subject_type: str,
-    subject_id: str, state_code: str | None, **detail: Any,
+    ctx: Context,
+    uow: UnitOfWork,
+    *,
+    actor: Principal | str,
+    action: str,
+    subject_type: str,
+    subject_id: str,
+    state_code: str | None,
+    **detail: Any,
 ) -> None:
     uow.audit.append(
-        state_code=state_code or SYSTEM_CHAIN, at=ctx.now(),
-        actor=actor if isinstance(actor, str) else actor.actor, action=action,
-        subject_type=subject_type, subject_id=subject_id, detail=detail,
+        state_code=state_code or SYSTEM_CHAIN,
+        at=ctx.now(),
+        actor=actor if isinstance(actor, str) else actor.actor,
+        action=action,
+        subject_type=subject_type,
+        subject_id=subject_id,
+        detail=detail,
     )
 
 
@@ -41,7 +52,9 @@ def verify_audit(ctx: Context) -> list[ChainReport]:
             seen = _Tally(uow.audit.entries(state_code))
             problem = first_break(seen)
             if problem is None and (seen.count, seen.last_hash) != (head_seq, head_hash):
-                problem = ChainBreak(min(seen.count, head_seq) + 1, "entries at the end were removed")
+                problem = ChainBreak(
+                    min(seen.count, head_seq) + 1, "entries at the end were removed"
+                )
             reports.append(ChainReport(state_code, seen.count, head_hash, problem))
     return reports
 

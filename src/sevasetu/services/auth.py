@@ -37,8 +37,9 @@ def _token_hash(token: str) -> str:
 
 
 def principal_of_user(user: UserRecord) -> Principal:
-    return Principal("user", user.id, user.role, user.full_name, user.area_code, user.state_code,
-                     user.language)
+    return Principal(
+        "user", user.id, user.role, user.full_name, user.area_code, user.state_code, user.language
+    )
 
 
 def principal_of_account(account: AccountRecord) -> Principal:
@@ -47,7 +48,9 @@ def principal_of_account(account: AccountRecord) -> Principal:
 
 def _issue(ctx: Context, uow, principal: Principal, label: str, ttl: timedelta) -> str:  # type: ignore[no-untyped-def]
     token = secrets.token_urlsafe(32)
-    uow.tokens.add(_token_hash(token), principal.kind, principal.id, label, ctx.now(), ctx.now() + ttl)
+    uow.tokens.add(
+        _token_hash(token), principal.kind, principal.id, label, ctx.now(), ctx.now() + ttl
+    )
     return token
 
 
@@ -57,29 +60,62 @@ def login_staff(ctx: Context, username: str, password: str) -> Session:
         user = uow.users.by_username(username.strip().lower())
         now = ctx.now()
         if user is None or not user.active:
-            record(ctx, uow, actor=f"anonymous:{username[:40]}", action="login.failed",
-                   subject_type="user", subject_id=username[:36], state_code=None, reason="unknown")
+            record(
+                ctx,
+                uow,
+                actor=f"anonymous:{username[:40]}",
+                action="login.failed",
+                subject_type="user",
+                subject_id=username[:36],
+                state_code=None,
+                reason="unknown",
+            )
             uow.commit()
             raise BadCredentials("password")
         if user.locked_until and user.locked_until > now:
-            record(ctx, uow, actor=f"user:{user.id}", action="login.failed", subject_type="user",
-                   subject_id=user.id, state_code=user.state_code, reason="locked")
+            record(
+                ctx,
+                uow,
+                actor=f"user:{user.id}",
+                action="login.failed",
+                subject_type="user",
+                subject_id=user.id,
+                state_code=user.state_code,
+                reason="locked",
+            )
             uow.commit()
             raise BadCredentials("password")
         if not ctx.passwords.verify(user.password_hash, password):
             failures = user.failed_logins + 1
             locked = now + LOCKOUT if failures >= MAX_FAILED_LOGINS else None
-            uow.users.record_login(user.id, failed_logins=0 if locked else failures, locked_until=locked)
-            record(ctx, uow, actor=f"user:{user.id}", action="login.failed", subject_type="user",
-                   subject_id=user.id, state_code=user.state_code, reason="password",
-                   locked=locked is not None)
+            uow.users.record_login(
+                user.id, failed_logins=0 if locked else failures, locked_until=locked
+            )
+            record(
+                ctx,
+                uow,
+                actor=f"user:{user.id}",
+                action="login.failed",
+                subject_type="user",
+                subject_id=user.id,
+                state_code=user.state_code,
+                reason="password",
+                locked=locked is not None,
+            )
             uow.commit()
             raise BadCredentials("password")
         uow.users.record_login(user.id, failed_logins=0, locked_until=None)
         principal = principal_of_user(user)
         token = _issue(ctx, uow, principal, "login", timedelta(hours=ctx.settings.token_ttl_hours))
-        record(ctx, uow, actor=principal, action="login", subject_type="user", subject_id=user.id,
-               state_code=user.state_code)
+        record(
+            ctx,
+            uow,
+            actor=principal,
+            action="login",
+            subject_type="user",
+            subject_id=user.id,
+            state_code=user.state_code,
+        )
         uow.commit()
     return Session(token, principal)
 
@@ -92,8 +128,17 @@ def issue_token(ctx: Context, username: str, *, label: str = "cli", days: int = 
             raise InvalidInput("username", reason=f"There is no active user {username!r}.")
         principal = principal_of_user(user)
         token = _issue(ctx, uow, principal, label, timedelta(days=days))
-        record(ctx, uow, actor="system:cli", action="token.issue", subject_type="user",
-               subject_id=user.id, state_code=user.state_code, label=label, days=days)
+        record(
+            ctx,
+            uow,
+            actor="system:cli",
+            action="token.issue",
+            subject_type="user",
+            subject_id=user.id,
+            state_code=user.state_code,
+            label=label,
+            days=days,
+        )
         uow.commit()
     return token
 
@@ -135,10 +180,17 @@ def request_otp(ctx: Context, raw_phone: str, language: str = "en") -> None:
         if uow.otps.count_since(phone, since) >= settings.otp_max_per_window:
             raise OtpRateLimited("phone", minutes=settings.otp_window_seconds // 60)
         code = f"{secrets.randbelow(1_000_000):06d}"
-        uow.otps.add(OtpRecord(
-            ctx.new_id(), phone, ctx.secret_hash("otp", phone + code), ctx.now(),
-            ctx.now() + timedelta(seconds=settings.otp_ttl_seconds), 0, None,
-        ))
+        uow.otps.add(
+            OtpRecord(
+                ctx.new_id(),
+                phone,
+                ctx.secret_hash("otp", phone + code),
+                ctx.now(),
+                ctx.now() + timedelta(seconds=settings.otp_ttl_seconds),
+                0,
+                None,
+            )
+        )
         uow.commit()
     text = OTP_TEXT.get(language, OTP_TEXT["en"])
     ctx.sms.send(phone, text.format(code=code, minutes=settings.otp_ttl_seconds // 60))
@@ -175,17 +227,30 @@ def verify_otp(ctx: Context, raw_phone: str, code: str, language: str = "en") ->
 
 
 def add_user(
-    ctx: Context, by: Principal | None, *, username: str, password: str, role: str, area_code: str,
-    full_name: str, language: str = "en",
+    ctx: Context,
+    by: Principal | None,
+    *,
+    username: str,
+    password: str,
+    role: str,
+    area_code: str,
+    full_name: str,
+    language: str = "en",
 ) -> UserRecord:
     """Create a staff user. ``by`` is None for the command line run by the operator."""
     try:
         role_value = Role(role)
     except ValueError:
-        raise InvalidInput("role", reason=f"Unknown role {role!r}; use one of "
-                           + ", ".join(r.value for r in Role if r is not Role.CITIZEN) + ".") from None
+        raise InvalidInput(
+            "role",
+            reason=f"Unknown role {role!r}; use one of "
+            + ", ".join(r.value for r in Role if r is not Role.CITIZEN)
+            + ".",
+        ) from None
     if role_value is Role.CITIZEN:
-        raise InvalidInput("role", reason="Citizens log in with their mobile number, not a password.")
+        raise InvalidInput(
+            "role", reason="Citizens log in with their mobile number, not a password."
+        )
     area = ctx.area_tree().get(area_code)
     if by is not None:
         require(by, Action.USER_MANAGE)
@@ -193,18 +258,42 @@ def add_user(
         require_area(by, area)
     username = username.strip().lower()
     if not (3 <= len(username) <= 60) or not username.replace(".", "").replace("_", "").isalnum():
-        raise InvalidInput("username", reason="A username has 3 to 60 letters, digits, dots or underscores.")
+        raise InvalidInput(
+            "username", reason="A username has 3 to 60 letters, digits, dots or underscores."
+        )
     if len(password) < 10:
         raise InvalidInput("password", reason="A password has at least 10 characters.")
     if language not in ctx.settings.languages:
-        raise InvalidInput("language", reason=f"Choose a language among {', '.join(ctx.settings.languages)}.")
-    user = UserRecord(ctx.new_id(), username, full_name.strip() or username, ctx.passwords.hash(password),
-                      role_value, area.code, area.state_code, language, True, 0, None)
+        raise InvalidInput(
+            "language", reason=f"Choose a language among {', '.join(ctx.settings.languages)}."
+        )
+    user = UserRecord(
+        ctx.new_id(),
+        username,
+        full_name.strip() or username,
+        ctx.passwords.hash(password),
+        role_value,
+        area.code,
+        area.state_code,
+        language,
+        True,
+        0,
+        None,
+    )
     with ctx.uow(write=True) as uow:
         if uow.users.by_username(username) is not None:
             raise UsernameTaken("username", username=username)
         uow.users.add(user, ctx.now())
-        record(ctx, uow, actor=by or "system:cli", action="user.add", subject_type="user",
-               subject_id=user.id, state_code=area.state_code, role=role_value.value, username=username)
+        record(
+            ctx,
+            uow,
+            actor=by or "system:cli",
+            action="user.add",
+            subject_type="user",
+            subject_id=user.id,
+            state_code=area.state_code,
+            role=role_value.value,
+            username=username,
+        )
         uow.commit()
     return user

@@ -33,7 +33,15 @@ def add_family_member(ctx: Context, principal: Principal, data: PersonInput) -> 
         check_not_registered(ctx, uow, principal, person, confirm_new=True)
         uow.people.add(person, created_by=principal.actor)
         uow.accounts.add_person(principal.id, person.state_code, person.id, ctx.now())
-        record(ctx, uow, actor=principal, action="person.register", subject_type="person",
-               subject_id=person.id, state_code=person.state_code, channel="citizen")
+        record(
+            ctx,
+            uow,
+            actor=principal,
+            action="person.register",
+            subject_type="person",
+            subject_id=person.id,
+            state_code=person.state_code,
+            channel="citizen",
+        )
         uow.commit()
     return person

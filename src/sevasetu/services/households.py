@@ -9,7 +9,13 @@ from ..domain.errors import InvalidRelation, NotFound, OutsideArea
 from ..domain.households import Household, Relation, check_roster
 from ..domain.people import Person
 from .audit import record
-from .people import PersonInput, readable_person, build_person, check_not_registered
+from .people import (
+    PersonInput,
+    build_person,
+    check_not_registered,
+    fields_under,
+    readable_person,
+)
 from .ports import Context
 
 
@@ -27,19 +33,27 @@ class HouseholdView:
 
 
 def register_household(
-    ctx: Context, principal: Principal, *, area_code: str, address: str,
-    members: list[MemberInput], confirm_new: bool = False,
+    ctx: Context,
+    principal: Principal,
+    *,
+    area_code: str,
+    address: str,
+    members: list[MemberInput],
+    confirm_new: bool = False,
 ) -> HouseholdView:
     require(principal, Action.HOUSEHOLD_REGISTER)
     area = ctx.area_tree().residence(area_code)
     require_area(principal, area)
     relations = check_roster([m.relation for m in members])
-    household = Household(ctx.new_id(), area.state_code, area.code, address.strip()[:300],
-                          created_at=ctx.now())
+    household = Household(
+        ctx.new_id(), area.state_code, area.code, address.strip()[:300], created_at=ctx.now()
+    )
     new_people: list[tuple[int, Person]] = []
     for index, member in enumerate(members):
         if (member.person is None) == (member.person_id is None):
-            raise InvalidRelation(f"members[{index}]", reason="Give either a new person or a person_id.")
+            raise InvalidRelation(
+                f"members[{index}]", reason="Give either a new person or a person_id."
+            )
         if member.person is not None:
             member.person.area_code = member.person.area_code or area.code
             new_people.append((index, build_person(ctx, member.person, area, f"members[{index}].")))
@@ -53,28 +67,47 @@ def register_household(
                 if person.state_code != household.state_code:
                     raise OutsideArea(f"members[{index}].person_id")
                 if person.household_id is not None:
-                    raise InvalidRelation(f"members[{index}].person_id",
-                                          reason="This person already belongs to a household.")
-                moved = replace(person, household_id=household.id, relation_to_head=relation,
-                                version=person.version + 1, updated_at=ctx.now())
-                uow.people.add_history(person, changed_by=principal.actor, changed_at=ctx.now(),
-                                       reason="joined a household")
+                    raise InvalidRelation(
+                        f"members[{index}].person_id",
+                        reason="This person already belongs to a household.",
+                    )
+                moved = replace(
+                    person,
+                    household_id=household.id,
+                    relation_to_head=relation,
+                    version=person.version + 1,
+                    updated_at=ctx.now(),
+                )
+                uow.people.add_history(
+                    person,
+                    changed_by=principal.actor,
+                    changed_at=ctx.now(),
+                    reason="joined a household",
+                )
                 if not uow.people.update(moved, previous_version=person.version):
                     raise NotFound(f"members[{index}].person_id", what="person", id=person.id)
                 placed.append(moved)
             else:
                 person = next(p for i, p in new_people if i == index)
                 person = replace(person, household_id=household.id, relation_to_head=relation)
-                check_not_registered(ctx, uow, principal, person, confirm_new=confirm_new)
+                with fields_under(f"members[{index}]."):
+                    check_not_registered(ctx, uow, principal, person, confirm_new=confirm_new)
                 uow.people.add(person, created_by=principal.actor)
                 placed.append(person)
             if relations[index] is Relation.HEAD:
                 household.head_person_id = person.id
                 uow.households.set_head(household.state_code, household.id, person.id)
         household.member_ids = [p.id for p in placed]
-        record(ctx, uow, actor=principal, action="household.register", subject_type="household",
-               subject_id=household.id, state_code=household.state_code,
-               members=household.member_ids)
+        record(
+            ctx,
+            uow,
+            actor=principal,
+            action="household.register",
+            subject_type="household",
+            subject_id=household.id,
+            state_code=household.state_code,
+            members=household.member_ids,
+        )
         uow.commit()
     return HouseholdView(household, placed)
 
@@ -88,7 +121,14 @@ def get_household(ctx: Context, principal: Principal, household_id: str) -> Hous
         require_area(principal, ctx.area_tree().get(household.area_code))
         members = uow.people.in_household(household.state_code, household.id)
         household.member_ids = [p.id for p in members]
-        record(ctx, uow, actor=principal, action="household.read", subject_type="household",
-               subject_id=household.id, state_code=household.state_code)
+        record(
+            ctx,
+            uow,
+            actor=principal,
+            action="household.read",
+            subject_type="household",
+            subject_id=household.id,
+            state_code=household.state_code,
+        )
         uow.commit()
     return HouseholdView(household, members)

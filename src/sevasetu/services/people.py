@@ -3,16 +3,31 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
 from ..domain.access import Action, Principal, Role, require, require_area
 from ..domain.areas import Area
-from ..domain.errors import DomainError, DuplicateIdentifier, NotFound, OutsideArea, PossibleDuplicate, StaleVersion
-from ..domain.identifiers import IdentifierKind, last4, normalize_identifier, normalize_phone
-from ..domain.names import name_key
+from ..domain.errors import (
+    DomainError,
+    DuplicateIdentifier,
+    NotFound,
+    OutsideArea,
+    PossibleDuplicate,
+    StaleVersion,
+)
+from ..domain.identifiers import (
+    IdentifierKind,
+    error_label,
+    last4,
+    normalize_identifier,
+    normalize_phone,
+)
 from ..domain.matching import BIRTH_YEAR_TOLERANCE, NearMatch, near_matches
+from ..domain.names import name_key
 from ..domain.people import Identifier, Person, corrected, is_secret, new_person, person_details
 from .audit import record
 from .ports import Context, UnitOfWork
@@ -37,61 +52,90 @@ class Page:
     has_more: bool
 
 
-def build_person(ctx: Context, data: PersonInput, area: Area, field_prefix: str = "") -> Person:
-    """Validate what was typed and make the domain object; nothing is written. Errors name the
-    field under ``field_prefix`` (``members[2].``) when the person is part of a larger form."""
+@contextmanager
+def fields_under(prefix: str) -> Iterator[None]:
+    """Errors raised inside name their field under ``prefix`` (``members[2].``), for a person
+    who is one part of a larger form."""
     try:
-        return _build_person(ctx, data, area)
+        yield
     except DomainError as error:
-        if field_prefix and error.field:
-            error.field = field_prefix + error.field
+        if prefix and error.field:
+            error.field = prefix + error.field
         raise
+
+
+def build_person(ctx: Context, data: PersonInput, area: Area, field_prefix: str = "") -> Person:
+    """Validate what was typed and make the domain object; nothing is written."""
+    with fields_under(field_prefix):
+        return _build_person(ctx, data, area)
 
 
 def _build_person(ctx: Context, data: PersonInput, area: Area) -> Person:
     phone = normalize_phone(data.phone, ctx.settings.default_country) if data.phone else None
     details = person_details(
-        name=data.name, sex=data.sex, birth_date=data.birth_date, age_years=data.age_years,
-        phone=phone, today=ctx.today(),
+        name=data.name,
+        sex=data.sex,
+        birth_date=data.birth_date,
+        age_years=data.age_years,
+        phone=phone,
+        today=ctx.today(),
     )
     identifiers = []
     for raw_kind, raw_value in data.identifiers.items():
         value = normalize_identifier(raw_kind, raw_value, field=f"identifiers.{raw_kind}")
         kind = IdentifierKind(raw_kind)
-        identifiers.append(Identifier(
-            kind, ctx.identifier_hash(kind, value), last4(value), None if is_secret(kind) else value
-        ))
+        identifiers.append(
+            Identifier(
+                kind,
+                ctx.identifier_hash(kind, value),
+                last4(value),
+                None if is_secret(kind) else value,
+            )
+        )
     return new_person(
-        person_id=ctx.new_id(), area_code=area.code, state_code=area.state_code, details=details,
-        identifiers=identifiers, now=ctx.now(),
+        person_id=ctx.new_id(),
+        area_code=area.code,
+        state_code=area.state_code,
+        details=details,
+        identifiers=identifiers,
+        now=ctx.now(),
     )
 
 
 def check_not_registered(
-    ctx: Context, uow: UnitOfWork, principal: Principal, person: Person, *, confirm_new: bool,
+    ctx: Context,
+    uow: UnitOfWork,
+    principal: Principal,
+    person: Person,
+    *,
+    confirm_new: bool,
 ) -> None:
     """Search before register: an identifier already held is a conflict; a near match on name,
     birth year and village is a warning the worker must confirm."""
     holders = uow.people.holders_of({i.kind: i.lookup_hash for i in person.identifiers})
     if holders:
         kind, holder_id = holders[0]
-        error = DuplicateIdentifier("identifiers." + kind.value, kind=kind.value)
+        error = DuplicateIdentifier("identifiers." + kind.value, kind=error_label(kind))
         existing = uow.people.get(holder_id)
-        error.existing = existing if existing and _may_see(ctx, principal, existing) else None  # type: ignore[attr-defined]
+        error.existing = existing if existing and _may_see(ctx, principal, existing) else None
         raise error
     if confirm_new or principal.role is Role.CITIZEN:
         return
     year = person.birth_date.year
     candidates = uow.people.born_between_in(
-        person.state_code, person.area_code, date(year - BIRTH_YEAR_TOLERANCE, 1, 1),
+        person.state_code,
+        person.area_code,
+        date(year - BIRTH_YEAR_TOLERANCE, 1, 1),
         date(year + BIRTH_YEAR_TOLERANCE, 12, 31),
     )
     matches = near_matches(person.name_key, year, person.area_code, candidates)
     if matches:
-        error = PossibleDuplicate("confirm_new", count=len(matches))
+        warning = PossibleDuplicate("confirm_new", count=len(matches))
         # The worker compares the masked identifiers too: load them for the few shown.
-        error.matches = [NearMatch(uow.people.get(m.person.id) or m.person, m.score) for m in matches]  # type: ignore[attr-defined]
-        raise error
+        warning.matches = [
+            NearMatch(uow.people.get(m.person.id) or m.person, m.score) for m in matches
+        ]
+        raise warning
 
 
 def register_person(
@@ -104,8 +148,16 @@ def register_person(
     with ctx.uow(write=True) as uow:
         check_not_registered(ctx, uow, principal, person, confirm_new=confirm_new)
         uow.people.add(person, created_by=principal.actor)
-        record(ctx, uow, actor=principal, action="person.register", subject_type="person",
-               subject_id=person.id, state_code=person.state_code, confirmed_new=confirm_new)
+        record(
+            ctx,
+            uow,
+            actor=principal,
+            action="person.register",
+            subject_type="person",
+            subject_id=person.id,
+            state_code=person.state_code,
+            confirmed_new=confirm_new,
+        )
         uow.commit()
     return person
 
@@ -135,8 +187,15 @@ def get_person(ctx: Context, principal: Principal, person_id: str) -> Person:
     with ctx.uow(write=True) as uow:
         person = readable_person(ctx, uow, principal, person_id)
         if principal.role is not Role.CITIZEN:
-            record(ctx, uow, actor=principal, action="person.read", subject_type="person",
-                   subject_id=person.id, state_code=person.state_code)
+            record(
+                ctx,
+                uow,
+                actor=principal,
+                action="person.read",
+                subject_type="person",
+                subject_id=person.id,
+                state_code=person.state_code,
+            )
         uow.commit()
     return person
 
@@ -151,7 +210,12 @@ CORRECTABLE = {"name", "sex", "birth_date", "age_years", "phone", "area_code", "
 
 
 def correct_person(
-    ctx: Context, principal: Principal, person_id: str, changes: dict[str, Any], *, reason: str,
+    ctx: Context,
+    principal: Principal,
+    person_id: str,
+    changes: dict[str, Any],
+    *,
+    reason: str,
     expected_version: int | None = None,
 ) -> Person:
     """Correct a record. The previous version is kept in the history with who, when and why."""
@@ -167,10 +231,14 @@ def correct_person(
         if area.state_code != person.state_code:
             raise OutsideArea("area_code")  # moving between states is a transfer, not a correction
         merged = PersonInput(
-            name=changes.get("name", person.name), sex=changes.get("sex", person.sex.value),
+            name=changes.get("name", person.name),
+            sex=changes.get("sex", person.sex.value),
             area_code=area.code,
-            birth_date=changes.get("birth_date", None if "age_years" in changes else person.birth_date),
-            age_years=changes.get("age_years"), phone=changes.get("phone", person.phone),
+            birth_date=changes.get(
+                "birth_date", None if "age_years" in changes else person.birth_date
+            ),
+            age_years=changes.get("age_years"),
+            phone=changes.get("phone", person.phone),
             identifiers=changes.get("identifiers", {}),
         )
         draft = build_person(ctx, merged, area)
@@ -178,52 +246,96 @@ def correct_person(
             new_hashes = {i.kind: i.lookup_hash for i in draft.identifiers}
             others = [h for h in uow.people.holders_of(new_hashes) if h[1] != person.id]
             if others:
-                raise DuplicateIdentifier("identifiers." + others[0][0].value, kind=others[0][0].value)
+                kind = others[0][0]
+                raise DuplicateIdentifier("identifiers." + kind.value, kind=error_label(kind))
         keep_estimated = "birth_date" not in changes and "age_years" not in changes
-        updated = corrected(person, {
-            "name": draft.name, "sex": draft.sex, "area_code": draft.area_code, "phone": draft.phone,
-            "birth_date": draft.birth_date,
-            "birth_date_estimated": person.birth_date_estimated if keep_estimated
-            else draft.birth_date_estimated,
-            "identifiers": draft.identifiers if "identifiers" in changes else person.identifiers,
-        }, ctx.now())
-        uow.people.add_history(person, changed_by=principal.actor, changed_at=ctx.now(), reason=reason)
+        updated = corrected(
+            person,
+            {
+                "name": draft.name,
+                "sex": draft.sex,
+                "area_code": draft.area_code,
+                "phone": draft.phone,
+                "birth_date": draft.birth_date,
+                "birth_date_estimated": person.birth_date_estimated
+                if keep_estimated
+                else draft.birth_date_estimated,
+                "identifiers": draft.identifiers
+                if "identifiers" in changes
+                else person.identifiers,
+            },
+            ctx.now(),
+        )
+        uow.people.add_history(
+            person, changed_by=principal.actor, changed_at=ctx.now(), reason=reason
+        )
         if not uow.people.update(updated, previous_version=person.version):
             raise StaleVersion("version")
         if "identifiers" in changes:
             uow.people.replace_identifiers(updated)
-        record(ctx, uow, actor=principal, action="person.correct", subject_type="person",
-               subject_id=person.id, state_code=person.state_code, reason=reason,
-               fields=sorted(changes), version=updated.version)
+        record(
+            ctx,
+            uow,
+            actor=principal,
+            action="person.correct",
+            subject_type="person",
+            subject_id=person.id,
+            state_code=person.state_code,
+            reason=reason,
+            fields=sorted(changes),
+            version=updated.version,
+        )
         uow.commit()
     return updated
 
 
 def search_people(
-    ctx: Context, principal: Principal, query: str, *, area_code: str | None = None, page: int = 1,
+    ctx: Context,
+    principal: Principal,
+    query: str,
+    *,
+    area_code: str | None = None,
+    page: int = 1,
     page_size: int = 20,
 ) -> Page:
-    """Find people by name (any script), mobile number, identifier or id, inside the caller's area."""
+    """Find people by name (any script), mobile, identifier or id, inside the caller's area."""
     require(principal, Action.PERSON_READ)
     tree = ctx.area_tree()
     scope = tree.get(area_code or principal.area_code or "", "area_code")
     require_area(principal, scope)
-    state = None if scope.state_code == scope.code and scope.level == "country" else scope.state_code
-    area_codes = None if scope.level in ("country", "state", "division") else [
-        a.code for a in tree.within(scope.code)
-    ]
+    state = (
+        None if scope.state_code == scope.code and scope.level == "country" else scope.state_code
+    )
+    area_codes = (
+        None
+        if scope.level in ("country", "state", "division")
+        else [a.code for a in tree.within(scope.code)]
+    )
     filters = _interpret(ctx, query.strip())
     with ctx.uow(write=True) as uow:
         if "hashes" in filters:
             filters["ids"] = [pid for _, pid in uow.people.holders_of(filters.pop("hashes"))]
         items = uow.people.search(
-            state_code=state, area_codes=area_codes, name_key=filters.get("name_key"),
-            phone=filters.get("phone"), ids=filters.get("ids"),
-            offset=(page - 1) * page_size, limit=page_size + 1,
+            state_code=state,
+            area_codes=area_codes,
+            name_key=filters.get("name_key"),
+            phone=filters.get("phone"),
+            ids=filters.get("ids"),
+            offset=(page - 1) * page_size,
+            limit=page_size + 1,
         )
-        record(ctx, uow, actor=principal, action="person.search", subject_type="area",
-               subject_id=scope.code, state_code=scope.state_code, query_kind=sorted(filters),
-               results=min(len(items), page_size), page=page)
+        record(
+            ctx,
+            uow,
+            actor=principal,
+            action="person.search",
+            subject_type="area",
+            subject_id=scope.code,
+            state_code=scope.state_code,
+            query_kind=sorted(filters),
+            results=min(len(items), page_size),
+            page=page,
+        )
         uow.commit()
     return Page(items[:page_size], page, page_size, len(items) > page_size)
 
@@ -256,6 +368,14 @@ def _is_uuid(text: str) -> bool:
 
 
 __all__ = [
-    "NearMatch", "Page", "PersonInput", "build_person", "check_not_registered", "correct_person",
-    "get_person", "person_history", "register_person", "search_people",
+    "NearMatch",
+    "Page",
+    "PersonInput",
+    "build_person",
+    "check_not_registered",
+    "correct_person",
+    "get_person",
+    "person_history",
+    "register_person",
+    "search_people",
 ]

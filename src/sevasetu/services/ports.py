@@ -6,6 +6,7 @@ The composition root (``sevasetu.bootstrap``) supplies real adapters; unit tests
 from __future__ import annotations
 
 from datetime import date, datetime
+from types import TracebackType
 from typing import Any, Protocol
 
 from ..domain.areas import AreaTree
@@ -33,7 +34,12 @@ class UnitOfWork(Protocol):
     idempotency: Any
 
     def __enter__(self) -> UnitOfWork: ...
-    def __exit__(self, *exc: object) -> None: ...
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None: ...
     def commit(self) -> None: ...
     def rollback(self) -> None: ...
 

@@ -36,7 +36,8 @@ STATE = 12  # an ISO 3166-2 code such as IN-WB or BD-D
 AREA = 40
 
 areas = Table(
-    "areas", metadata,
+    "areas",
+    metadata,
     Column("code", String(AREA), primary_key=True),
     Column("state_code", String(STATE), nullable=False, index=True),
     Column("parent_code", String(AREA), ForeignKey("areas.code"), index=True),
@@ -46,7 +47,8 @@ areas = Table(
 )
 
 facilities = Table(
-    "facilities", metadata,
+    "facilities",
+    metadata,
     Column("code", String(AREA), primary_key=True),
     Column("state_code", String(STATE), nullable=False, index=True),
     Column("area_code", String(AREA), ForeignKey("areas.code"), nullable=False, index=True),
@@ -57,7 +59,8 @@ facilities = Table(
 )
 
 households = Table(
-    "households", metadata,
+    "households",
+    metadata,
     Column("state_code", String(STATE), primary_key=True),
     Column("id", String(ID), primary_key=True),
     Column("area_code", String(AREA), ForeignKey("areas.code"), nullable=False),
@@ -70,7 +73,8 @@ households = Table(
 )
 
 people = Table(
-    "people", metadata,
+    "people",
+    metadata,
     Column("state_code", String(STATE), primary_key=True),
     Column("id", String(ID), primary_key=True),
     Column("area_code", String(AREA), ForeignKey("areas.code"), nullable=False),
@@ -87,7 +91,9 @@ people = Table(
     Column("created_by", String(60), nullable=False),
     Column("created_at", UtcDateTime, nullable=False),
     Column("updated_at", UtcDateTime, nullable=False),
-    ForeignKeyConstraint(["state_code", "household_id"], ["households.state_code", "households.id"]),
+    ForeignKeyConstraint(
+        ["state_code", "household_id"], ["households.state_code", "households.id"]
+    ),
     # The API addresses a person by id alone; UUIDs never collide across states.
     Index(None, "id"),
     Index(None, "state_code", "area_code", "birth_date"),
@@ -97,7 +103,8 @@ people = Table(
 )
 
 person_identifiers = Table(
-    "person_identifiers", metadata,
+    "person_identifiers",
+    metadata,
     Column("state_code", String(STATE), primary_key=True),
     Column("person_id", String(ID), primary_key=True),
     Column("kind", String(16), primary_key=True),
@@ -111,7 +118,8 @@ person_identifiers = Table(
 )
 
 person_history = Table(
-    "person_history", metadata,
+    "person_history",
+    metadata,
     Column("state_code", String(STATE), primary_key=True),
     Column("person_id", String(ID), primary_key=True),
     Column("version", Integer, primary_key=True),
@@ -123,7 +131,8 @@ person_history = Table(
 )
 
 users = Table(
-    "users", metadata,
+    "users",
+    metadata,
     Column("id", String(ID), primary_key=True),
     Column("state_code", String(STATE), nullable=False, index=True),
     Column("username", String(60), nullable=False, unique=True),
@@ -139,7 +148,8 @@ users = Table(
 )
 
 citizen_accounts = Table(
-    "citizen_accounts", metadata,
+    "citizen_accounts",
+    metadata,
     Column("id", String(ID), primary_key=True),
     Column("phone", String(16), nullable=False, unique=True),
     Column("language", String(5), nullable=False, default="en"),
@@ -147,7 +157,8 @@ citizen_accounts = Table(
 )
 
 account_people = Table(
-    "account_people", metadata,
+    "account_people",
+    metadata,
     Column("state_code", String(STATE), primary_key=True),
     Column("account_id", String(ID), ForeignKey("citizen_accounts.id"), primary_key=True),
     Column("person_id", String(ID), primary_key=True),
@@ -157,7 +168,8 @@ account_people = Table(
 )
 
 api_tokens = Table(
-    "api_tokens", metadata,
+    "api_tokens",
+    metadata,
     Column("token_hash", String(64), primary_key=True),
     Column("principal_kind", String(8), nullable=False),
     Column("principal_id", String(ID), nullable=False, index=True),
@@ -168,7 +180,8 @@ api_tokens = Table(
 )
 
 otp_challenges = Table(
-    "otp_challenges", metadata,
+    "otp_challenges",
+    metadata,
     Column("id", String(ID), primary_key=True),
     Column("phone", String(16), nullable=False),
     Column("code_hash", String(64), nullable=False),
@@ -180,7 +193,8 @@ otp_challenges = Table(
 )
 
 audit_log = Table(
-    "audit_log", metadata,
+    "audit_log",
+    metadata,
     Column("state_code", String(STATE), primary_key=True),
     Column("seq", Integer, primary_key=True, autoincrement=False),
     Column("at", UtcDateTime, nullable=False),
@@ -196,14 +210,16 @@ audit_log = Table(
 
 # The head of each state's chain: locking this row serialises appends to that chain.
 audit_heads = Table(
-    "audit_heads", metadata,
+    "audit_heads",
+    metadata,
     Column("state_code", String(STATE), primary_key=True),
     Column("seq", Integer, nullable=False),
     Column("hash", String(64), nullable=False),
 )
 
 idempotency_keys = Table(
-    "idempotency_keys", metadata,
+    "idempotency_keys",
+    metadata,
     Column("state_code", String(STATE), primary_key=True),
     Column("principal", String(60), primary_key=True),
     Column("key", String(200), primary_key=True),

@@ -27,6 +27,16 @@ class SqlUnitOfWork:
     and repositories lock the rows they read for update on PostgreSQL.
     """
 
+    areas: AreaRepository
+    people: PeopleRepository
+    households: HouseholdRepository
+    users: UserRepository
+    accounts: AccountRepository
+    tokens: TokenRepository
+    otps: OtpRepository
+    audit: AuditRepository
+    idempotency: IdempotencyRepository
+
     def __init__(self, engine: Engine, *, write: bool = False) -> None:
         self.engine = engine
         self.write = write
@@ -50,7 +60,9 @@ class SqlUnitOfWork:
         return self
 
     def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None,
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
         assert self.conn is not None

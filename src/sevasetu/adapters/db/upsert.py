@@ -13,7 +13,9 @@ def upsert(conn: Connection, table: Table, rows: list[dict], keys: list[str]) ->
     insert = pg_insert if conn.dialect.name == "postgresql" else sqlite_insert
     stmt = insert(table)
     updates = {c: stmt.excluded[c] for c in rows[0] if c not in keys}
-    stmt = stmt.on_conflict_do_update(index_elements=keys, set_=updates) if updates else (
-        stmt.on_conflict_do_nothing(index_elements=keys)
+    stmt = (
+        stmt.on_conflict_do_update(index_elements=keys, set_=updates)
+        if updates
+        else (stmt.on_conflict_do_nothing(index_elements=keys))
     )
     conn.execute(stmt, rows)

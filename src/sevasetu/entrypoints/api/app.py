@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from contextlib import asynccontextmanager
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 
 from fastapi import APIRouter, FastAPI
 
@@ -23,7 +23,9 @@ def create_app(settings: Settings | None = None, ctx: AppContext | None = None) 
         ctx.close()
 
     app = FastAPI(
-        title="sevasetu", version="0.1.0", lifespan=lifespan,
+        title="sevasetu",
+        version="0.1.0",
+        lifespan=lifespan,
         description="Beneficiary registry, immunisation and services. Errors are RFC 9457 "
         "problem documents; writes accept an Idempotency-Key header.",
     )

@@ -7,6 +7,7 @@ from typing import Any
 
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
+from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ...domain.errors import DomainError, IdempotencyKeyReused, RequestInProgress
@@ -73,16 +74,23 @@ class BodyGuard:
             try:
                 body.decode("utf-8")
             except UnicodeDecodeError as exc:
-                response = problem(400, "malformed-body",
-                                   f"The body is not valid UTF-8 (byte {exc.start}).",
-                                   instance=scope["path"])
+                response = problem(
+                    400,
+                    "malformed-body",
+                    f"The body is not valid UTF-8 (byte {exc.start}).",
+                    instance=scope["path"],
+                )
                 await response(scope, receive, send)
                 return
         await self.app(scope, _replay(body), send)
 
     async def _too_large(self, scope: Scope, receive: Receive, send: Send) -> None:
-        response = problem(413, "body-too-large",
-                           f"The body is larger than {self.max_bytes} bytes.", instance=scope["path"])
+        response = problem(
+            413,
+            "body-too-large",
+            f"The body is larger than {self.max_bytes} bytes.",
+            instance=scope["path"],
+        )
         await response(scope, receive, send)
 
 
@@ -103,9 +111,12 @@ class Idempotency:
         request = Request(scope, receive)
         key = key_raw.decode("latin-1").strip()
         if not key or len(key) > MAX_KEY_LENGTH:
-            response = problem(400, "bad-idempotency-key",
-                               f"The Idempotency-Key must have 1 to {MAX_KEY_LENGTH} characters.",
-                               instance=scope["path"])
+            response = problem(
+                400,
+                "bad-idempotency-key",
+                f"The Idempotency-Key must have 1 to {MAX_KEY_LENGTH} characters.",
+                instance=scope["path"],
+            )
             await response(scope, receive, send)
             return
         body = await request.body()
@@ -149,18 +160,30 @@ class Idempotency:
         with ctx.uow(write=True) as uow:
             if captured["status"] < 500:
                 content_type = dict(captured["headers"]).get(b"content-type", b"").decode()
-                uow.idempotency.complete(state, actor, key, captured["status"],
-                                         captured["body"].decode("utf-8", "replace"),
-                                         content_type, ctx.now())
+                uow.idempotency.complete(
+                    state,
+                    actor,
+                    key,
+                    captured["status"],
+                    captured["body"].decode("utf-8", "replace"),
+                    content_type,
+                    ctx.now(),
+                )
             else:
                 uow.idempotency.release(state, actor, key)
             uow.commit()
 
-    async def _answer_again(self, request: Request, stored: Any, fingerprint: str, scope: Scope,
-                            receive: Receive, send: Send) -> None:
-        from fastapi.responses import Response
-
+    async def _answer_again(
+        self,
+        request: Request,
+        stored: Any,
+        fingerprint: str,
+        scope: Scope,
+        receive: Receive,
+        send: Send,
+    ) -> None:
         error: DomainError | None = None
+        response: Response
         if stored.request_hash != fingerprint:
             error = IdempotencyKeyReused("Idempotency-Key")
         elif stored.status_code is None:
@@ -168,8 +191,10 @@ class Idempotency:
         if error is not None:
             response = domain_problem(request, error)
         else:
-            response = Response(stored.body or "", status_code=stored.status_code,
-                                media_type=stored.content_type or "application/json",
-                                headers={"Idempotent-Replayed": "true"})
+            response = Response(
+                stored.body or "",
+                status_code=stored.status_code,
+                media_type=stored.content_type or "application/json",
+                headers={"Idempotent-Replayed": "true"},
+            )
         await response(scope, receive, send)
-

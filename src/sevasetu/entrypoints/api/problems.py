@@ -6,6 +6,7 @@ sentence in the caller's language (Accept-Language), naming the field where one 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -14,21 +15,34 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from ...adapters.i18n import gettext_for, negotiate
-from ...domain.errors import DomainError
+from ...domain.errors import DomainError, Reason
 
 PROBLEM_BASE = "https://sevasetu.org/problems/"
 MEDIA_TYPE = "application/problem+json"
 
 STATUS = {
-    "invalid": 422, "conflict": 409, "not_found": 404, "forbidden": 403, "unauthorized": 401,
-    "rate_limited": 429, "unavailable": 503,
+    "invalid": 422,
+    "conflict": 409,
+    "not_found": 404,
+    "forbidden": 403,
+    "unauthorized": 401,
+    "rate_limited": 429,
+    "unavailable": 503,
 }
 
 TITLES = {
-    400: "Bad request", 401: "Not authenticated", 403: "Forbidden", 404: "Not found",
-    405: "Method not allowed", 409: "Conflict", 413: "Request body too large",
-    415: "Unsupported media type", 422: "Invalid input", 429: "Too many requests",
-    500: "Internal error", 503: "Service unavailable",
+    400: "Bad request",
+    401: "Not authenticated",
+    403: "Forbidden",
+    404: "Not found",
+    405: "Method not allowed",
+    409: "Conflict",
+    413: "Request body too large",
+    415: "Unsupported media type",
+    422: "Invalid input",
+    429: "Too many requests",
+    500: "Internal error",
+    503: "Service unavailable",
 }
 
 
@@ -36,8 +50,12 @@ def problem(
     status: int, code: str, detail: str, *, instance: str | None = None, **extensions: Any
 ) -> JSONResponse:
     body = {
-        "type": PROBLEM_BASE + code, "title": TITLES.get(status, "Error"), "status": status,
-        "detail": detail, **({"instance": instance} if instance else {}), "code": code,
+        "type": PROBLEM_BASE + code,
+        "title": TITLES.get(status, "Error"),
+        "status": status,
+        "detail": detail,
+        **({"instance": instance} if instance else {}),
+        "code": code,
         **extensions,
     }
     headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
@@ -46,24 +64,42 @@ def problem(
 
 def language_of(request: Request) -> str:
     settings = request.app.state.ctx.settings
-    return negotiate(request.headers.get("accept-language"), settings.languages, settings.default_language)
+    return negotiate(
+        request.headers.get("accept-language"), settings.languages, settings.default_language
+    )
 
 
 def translate_error(error: DomainError, language: str) -> str:
     _ = gettext_for(language)
-    params = {k: _(str(v)) if isinstance(v, str) else v for k, v in error.params.items()}
     try:
-        return _(error.template).format(**params)
+        return _(error.template).format(**_translated(error.params, _))
     except (KeyError, IndexError):
         return error.message()
+
+
+def _translated(params: dict[str, Any], _: Callable[[str], str]) -> dict[str, Any]:
+    """Each string parameter in the reader's language; a Reason by its template, recursively."""
+    out: dict[str, Any] = {}
+    for key, value in params.items():
+        if isinstance(value, Reason):
+            out[key] = _(value.template).format(**_translated(value.params, _))
+        elif isinstance(value, str):
+            out[key] = _(value)
+        else:
+            out[key] = value
+    return out
 
 
 def domain_problem(request: Request, error: DomainError, **extensions: Any) -> JSONResponse:
     detail = translate_error(error, language_of(request))
     errors = [{"field": error.field, "message": detail}] if error.field else []
     return problem(
-        STATUS.get(error.kind, 400), error.code, detail, instance=request.url.path,
-        **({"errors": errors} if errors else {}), **extensions,
+        STATUS.get(error.kind, 400),
+        error.code,
+        detail,
+        instance=request.url.path,
+        **({"errors": errors} if errors else {}),
+        **extensions,
     )
 
 
@@ -92,8 +128,12 @@ def install(app: FastAPI) -> None:
     async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
         errs = exc.errors()
         if any(e.get("type") == "json_invalid" for e in errs):
-            return problem(400, "malformed-body", "The body is not valid JSON in UTF-8.",
-                           instance=request.url.path)
+            return problem(
+                400,
+                "malformed-body",
+                "The body is not valid JSON in UTF-8.",
+                instance=request.url.path,
+            )
         errors = [{"field": _field(tuple(e.get("loc", ()))), "message": _message(e)} for e in errs]
         first = errors[0]
         detail = f"{first['field']}: {first['message']}" + (
@@ -113,5 +153,9 @@ def install(app: FastAPI) -> None:
         import logging
 
         logging.getLogger("sevasetu.api").exception("unhandled error on %s", request.url.path)
-        return problem(500, "internal-error", "Something went wrong on our side; nothing was saved.",
-                       instance=request.url.path)
+        return problem(
+            500,
+            "internal-error",
+            "Something went wrong on our side; nothing was saved.",
+            instance=request.url.path,
+        )

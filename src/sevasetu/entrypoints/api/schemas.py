@@ -27,14 +27,22 @@ class PersonCreate(Strict):
     phone: str | None = Field(default=None, max_length=20, examples=["+919876543210"])
     area_code: str = Field(max_length=40, examples=["IN-WB-NAD-KN1-DOG"])
     identifiers: dict[str, str] = Field(
-        default_factory=dict, max_length=8,
+        default_factory=dict,
+        max_length=8,
         description="kind to number: aadhaar, abha, bd_nid, bd_brn, voter_id, ration_card",
     )
     confirm_new: bool = Field(default=False, description="register despite similar people")
 
     def to_input(self) -> PersonInput:
-        return PersonInput(self.name, self.sex, self.area_code, self.birth_date, self.age_years,
-                           self.phone, dict(self.identifiers))
+        return PersonInput(
+            self.name,
+            self.sex,
+            self.area_code,
+            self.birth_date,
+            self.age_years,
+            self.phone,
+            dict(self.identifiers),
+        )
 
 
 class PersonUpdate(Strict):
@@ -77,12 +85,23 @@ class PersonPublic(BaseModel):
     @classmethod
     def of(cls, p: Person) -> PersonPublic:
         return cls(
-            id=p.id, state_code=p.state_code, area_code=p.area_code, name=p.name,
-            name_latin=p.name_latin, sex=p.sex.value, birth_date=p.birth_date,
-            birth_date_estimated=p.birth_date_estimated, phone=p.phone, household_id=p.household_id,
+            id=p.id,
+            state_code=p.state_code,
+            area_code=p.area_code,
+            name=p.name,
+            name_latin=p.name_latin,
+            sex=p.sex.value,
+            birth_date=p.birth_date,
+            birth_date_estimated=p.birth_date_estimated,
+            phone=p.phone,
+            household_id=p.household_id,
             relation_to_head=p.relation_to_head,
-            identifiers=[IdentifierPublic(kind=i.kind.value, display=i.display) for i in p.identifiers],
-            version=p.version, created_at=p.created_at, updated_at=p.updated_at,
+            identifiers=[
+                IdentifierPublic(kind=i.kind.value, display=i.display) for i in p.identifiers
+            ],
+            version=p.version,
+            created_at=p.created_at,
+            updated_at=p.updated_at,
         )
 
 
@@ -99,7 +118,9 @@ class MemberCreate(Strict):
     person_id: str | None = None
 
     def to_input(self) -> MemberInput:
-        return MemberInput(self.relation, self.person.to_input() if self.person else None, self.person_id)
+        return MemberInput(
+            self.relation, self.person.to_input() if self.person else None, self.person_id
+        )
 
 
 class PersonCreateInHousehold(PersonCreate):
@@ -124,8 +145,14 @@ class HouseholdPublic(BaseModel):
 
     @classmethod
     def of(cls, h: Household, members: list[Person]) -> HouseholdPublic:
-        return cls(id=h.id, state_code=h.state_code, area_code=h.area_code, address=h.address,
-                   head_person_id=h.head_person_id, members=[PersonPublic.of(p) for p in members])
+        return cls(
+            id=h.id,
+            state_code=h.state_code,
+            area_code=h.area_code,
+            address=h.address,
+            head_person_id=h.head_person_id,
+            members=[PersonPublic.of(p) for p in members],
+        )
 
 
 class AreaPublic(BaseModel):
@@ -138,8 +165,14 @@ class AreaPublic(BaseModel):
 
     @classmethod
     def of(cls, a: Area) -> AreaPublic:
-        return cls(code=a.code, name=a.name, name_local=a.name_local, level=a.level.value,
-                   parent_code=a.parent_code, state_code=a.state_code)
+        return cls(
+            code=a.code,
+            name=a.name,
+            name_local=a.name_local,
+            level=a.level.value,
+            parent_code=a.parent_code,
+            state_code=a.state_code,
+        )
 
 
 class FacilityPublic(BaseModel):
@@ -152,8 +185,14 @@ class FacilityPublic(BaseModel):
 
     @classmethod
     def of(cls, f: Facility) -> FacilityPublic:
-        return cls(code=f.code, name=f.name, name_local=f.name_local, kind=f.kind.value,
-                   area_code=f.area_code, address=f.address)
+        return cls(
+            code=f.code,
+            name=f.name,
+            name_local=f.name_local,
+            kind=f.kind.value,
+            area_code=f.area_code,
+            address=f.address,
+        )
 
 
 class LoginRequest(Strict):
@@ -218,7 +257,8 @@ def conflict_extensions(error: DomainError) -> dict[str, Any]:
     matches = getattr(error, "matches", None)
     if matches:
         extra["matches"] = [
-            {"score": m.score, "person": PersonPublic.of(m.person).model_dump(mode="json")} for m in matches
+            {"score": m.score, "person": PersonPublic.of(m.person).model_dump(mode="json")}
+            for m in matches
         ]
     return extra
 

@@ -25,9 +25,8 @@ from ...domain.areas import RESIDENCE_LEVELS, Area
 from ...domain.errors import DomainError
 from ...domain.people import Person
 from ..api.deps import SESSION_COOKIE, bearer_token, resolve_principal
-from ..api.problems import STATUS
+from ..api.problems import STATUS, translate_error
 from . import labels
-from .errors import error_text
 
 HERE = Path(__file__).resolve().parent
 STATIC = HERE / "static"
@@ -133,7 +132,7 @@ class Page:
     # --- words -------------------------------------------------------------------------
 
     def error(self, error: DomainError) -> str:
-        return error_text(error, self.lang)
+        return translate_error(error, self.lang)
 
     def label(self, table: str, code: str | None) -> str:
         if not code:

@@ -13,15 +13,23 @@ from .base import Repository
 class AreaRepository(Repository):
     def rows(self) -> list[tuple[str, str, str, str | None, str | None]]:
         result = self.conn.execute(
-            select(areas.c.code, areas.c.name, areas.c.level, areas.c.parent_code, areas.c.name_local)
+            select(
+                areas.c.code, areas.c.name, areas.c.level, areas.c.parent_code, areas.c.name_local
+            )
         )
         return [tuple(r) for r in result]  # type: ignore[misc]
 
     def save_areas(self, items: Iterable[Area]) -> int:
         # Parents first, so that the foreign key holds row by row.
         rows = [
-            dict(code=a.code, state_code=a.state_code, parent_code=a.parent_code, level=a.level.value,
-                 name=a.name, name_local=a.name_local)
+            dict(
+                code=a.code,
+                state_code=a.state_code,
+                parent_code=a.parent_code,
+                level=a.level.value,
+                name=a.name,
+                name_local=a.name_local,
+            )
             for a in sorted(items, key=lambda a: len(a.path))
         ]
         upsert(self.conn, areas, rows, ["code"])
@@ -29,8 +37,15 @@ class AreaRepository(Repository):
 
     def save_facilities(self, items: Iterable[Facility]) -> int:
         rows = [
-            dict(code=f.code, state_code=f.state_code, area_code=f.area_code, kind=f.kind.value,
-                 name=f.name, name_local=f.name_local, address=f.address)
+            dict(
+                code=f.code,
+                state_code=f.state_code,
+                area_code=f.area_code,
+                kind=f.kind.value,
+                name=f.name,
+                name_local=f.name_local,
+                address=f.address,
+            )
             for f in items
         ]
         upsert(self.conn, facilities, rows, ["code"])
@@ -41,8 +56,14 @@ class AreaRepository(Repository):
         if area_codes is not None:
             query = query.where(facilities.c.area_code.in_(area_codes))
         return [
-            Facility(r.code, r.name, FacilityKind(r.kind), r.area_code, r.state_code, r.address,
-                     r.name_local)
+            Facility(
+                r.code,
+                r.name,
+                FacilityKind(r.kind),
+                r.area_code,
+                r.state_code,
+                r.address,
+                r.name_local,
+            )
             for r in self.conn.execute(query)
         ]
-

@@ -9,14 +9,26 @@ from sqlalchemy.exc import IntegrityError
 
 from ....domain.errors import DuplicateIdentifier
 from ....domain.households import Household
-from ....domain.identifiers import IdentifierKind
+from ....domain.identifiers import IdentifierKind, error_label
 from ....domain.people import Identifier, Person, Sex
 from ..tables import households, people, person_history, person_identifiers
 from .base import Repository
 
 PERSON_COLUMNS = [
-    "state_code", "id", "area_code", "name", "name_latin", "name_key", "sex", "birth_date",
-    "birth_date_estimated", "phone", "household_id", "relation_to_head", "version", "created_at",
+    "state_code",
+    "id",
+    "area_code",
+    "name",
+    "name_latin",
+    "name_key",
+    "sex",
+    "birth_date",
+    "birth_date_estimated",
+    "phone",
+    "household_id",
+    "relation_to_head",
+    "version",
+    "created_at",
     "updated_at",
 ]
 
@@ -30,8 +42,14 @@ def person_row(p: Person, created_by: str) -> dict[str, Any]:
 
 def identifier_rows(p: Person) -> list[dict[str, Any]]:
     return [
-        dict(state_code=p.state_code, person_id=p.id, kind=i.kind.value, lookup_hash=i.lookup_hash,
-             last4=i.last4, value=i.value)
+        dict(
+            state_code=p.state_code,
+            person_id=p.id,
+            kind=i.kind.value,
+            lookup_hash=i.lookup_hash,
+            last4=i.last4,
+            value=i.value,
+        )
         for i in p.identifiers
     ]
 
@@ -51,11 +69,13 @@ class PeopleRepository(Repository):
             except IntegrityError:
                 # Another transaction registered the same number after our search-before-register
                 # looked (PostgreSQL lets both look at once): the constraint has the last word.
-                kinds = "/".join(i.kind.value for i in person.identifiers)
+                kinds = "/".join(error_label(i.kind) for i in person.identifiers)
                 raise DuplicateIdentifier("identifiers", kind=kinds) from None
 
     def get(self, person_id: str) -> Person | None:
-        row = self.conn.execute(self.for_update(select(people).where(people.c.id == person_id))).first()
+        row = self.conn.execute(
+            self.for_update(select(people).where(people.c.id == person_id))
+        ).first()
         if row is None:
             return None
         return _person(row, self._identifiers(row.state_code, [row.id])[row.id])
@@ -63,9 +83,11 @@ class PeopleRepository(Repository):
     def many(self, rows: list[Row]) -> list[Person]:  # type: ignore[type-arg]
         if not rows:
             return []
-        ids = self._identifiers(rows[0].state_code, [r.id for r in rows]) if len(
-            {r.state_code for r in rows}
-        ) == 1 else {}
+        ids = (
+            self._identifiers(rows[0].state_code, [r.id for r in rows])
+            if len({r.state_code for r in rows}) == 1
+            else {}
+        )
         return [_person(r, ids.get(r.id, [])) for r in rows]
 
     def _identifiers(self, state_code: str, ids: list[str]) -> dict[str, list[Identifier]]:
@@ -74,7 +96,9 @@ class PeopleRepository(Repository):
             person_identifiers.c.state_code == state_code, person_identifiers.c.person_id.in_(ids)
         )
         for r in self.conn.execute(query):
-            found[r.person_id].append(Identifier(IdentifierKind(r.kind), r.lookup_hash, r.last4, r.value))
+            found[r.person_id].append(
+                Identifier(IdentifierKind(r.kind), r.lookup_hash, r.last4, r.value)
+            )
         return found
 
     def holders_of(self, hashes: dict[IdentifierKind, str]) -> list[tuple[IdentifierKind, str]]:
@@ -82,25 +106,43 @@ class PeopleRepository(Repository):
         if not hashes:
             return []
         query = select(person_identifiers.c.kind, person_identifiers.c.person_id).where(
-            or_(*[
-                and_(person_identifiers.c.kind == k.value, person_identifiers.c.lookup_hash == h)
-                for k, h in hashes.items()
-            ])
+            or_(
+                *[
+                    and_(
+                        person_identifiers.c.kind == k.value, person_identifiers.c.lookup_hash == h
+                    )
+                    for k, h in hashes.items()
+                ]
+            )
         )
         return [(IdentifierKind(r.kind), r.person_id) for r in self.conn.execute(query)]
 
-    def born_between_in(self, state_code: str, area_code: str, first: date, last: date) -> list[Person]:
+    def born_between_in(
+        self, state_code: str, area_code: str, first: date, last: date
+    ) -> list[Person]:
         """People of a village born in a window, without their identifiers: the candidates
         of search-before-register, read often and compared only by name."""
-        query = select(people).where(
-            people.c.state_code == state_code, people.c.area_code == area_code,
-            people.c.birth_date.between(first, last),
-        ).limit(5000)
+        query = (
+            select(people)
+            .where(
+                people.c.state_code == state_code,
+                people.c.area_code == area_code,
+                people.c.birth_date.between(first, last),
+            )
+            .limit(5000)
+        )
         return [_person(r, []) for r in self.conn.execute(query)]
 
     def search(
-        self, *, state_code: str | None, area_codes: list[str] | None, name_key: str | None,
-        phone: str | None, ids: list[str] | None, offset: int, limit: int,
+        self,
+        *,
+        state_code: str | None,
+        area_codes: list[str] | None,
+        name_key: str | None,
+        phone: str | None,
+        ids: list[str] | None,
+        offset: int,
+        limit: int,
     ) -> list[Person]:
         query = select(people)
         if state_code is not None:
@@ -108,10 +150,12 @@ class PeopleRepository(Repository):
         if area_codes is not None:
             query = query.where(people.c.area_code.in_(area_codes))
         if name_key:
-            query = query.where(or_(
-                people.c.name_key.startswith(name_key, autoescape=True),
-                people.c.name_key.contains(" " + name_key, autoescape=True),
-            ))
+            query = query.where(
+                or_(
+                    people.c.name_key.startswith(name_key, autoescape=True),
+                    people.c.name_key.contains(" " + name_key, autoescape=True),
+                )
+            )
         # A number may be a mobile or an identifier: match either.
         by_number = ([people.c.phone == phone] if phone else []) + (
             [people.c.id.in_(ids)] if ids is not None else []
@@ -127,44 +171,71 @@ class PeopleRepository(Repository):
         return [found[r.id] for r in rows]
 
     def in_household(self, state_code: str, household_id: str) -> list[Person]:
-        query = select(people).where(
-            people.c.state_code == state_code, people.c.household_id == household_id
-        ).order_by(people.c.birth_date)
+        query = (
+            select(people)
+            .where(people.c.state_code == state_code, people.c.household_id == household_id)
+            .order_by(people.c.birth_date)
+        )
         return self.many(list(self.conn.execute(query)))
 
     def update(self, person: Person, previous_version: int) -> bool:
-        values = {c: getattr(person, c) for c in PERSON_COLUMNS if c not in ("state_code", "id", "created_at")}
+        values = {
+            c: getattr(person, c)
+            for c in PERSON_COLUMNS
+            if c not in ("state_code", "id", "created_at")
+        }
         values["sex"] = person.sex.value
         done = self.conn.execute(
             update(people)
-            .where(people.c.state_code == person.state_code, people.c.id == person.id,
-                   people.c.version == previous_version)
+            .where(
+                people.c.state_code == person.state_code,
+                people.c.id == person.id,
+                people.c.version == previous_version,
+            )
             .values(**values)
         ).rowcount
         return done == 1
 
     def replace_identifiers(self, person: Person) -> None:
-        self.conn.execute(person_identifiers.delete().where(
-            person_identifiers.c.state_code == person.state_code,
-            person_identifiers.c.person_id == person.id,
-        ))
+        self.conn.execute(
+            person_identifiers.delete().where(
+                person_identifiers.c.state_code == person.state_code,
+                person_identifiers.c.person_id == person.id,
+            )
+        )
         if person.identifiers:
             self.conn.execute(person_identifiers.insert(), identifier_rows(person))
 
-    def add_history(self, person: Person, changed_by: str, changed_at: datetime, reason: str) -> None:
+    def add_history(
+        self, person: Person, changed_by: str, changed_at: datetime, reason: str
+    ) -> None:
         snapshot = asdict(person)
         snapshot["identifiers"] = [
             {"kind": i.kind.value, "last4": i.last4, "value": i.value} for i in person.identifiers
         ]
-        self.conn.execute(person_history.insert(), [dict(
-            state_code=person.state_code, person_id=person.id, version=person.version,
-            snapshot=_jsonable(snapshot), changed_by=changed_by, changed_at=changed_at, reason=reason,
-        )])
+        self.conn.execute(
+            person_history.insert(),
+            [
+                dict(
+                    state_code=person.state_code,
+                    person_id=person.id,
+                    version=person.version,
+                    snapshot=_jsonable(snapshot),
+                    changed_by=changed_by,
+                    changed_at=changed_at,
+                    reason=reason,
+                )
+            ],
+        )
 
     def history(self, state_code: str, person_id: str) -> list[dict[str, Any]]:
-        query = select(person_history).where(
-            person_history.c.state_code == state_code, person_history.c.person_id == person_id
-        ).order_by(person_history.c.version)
+        query = (
+            select(person_history)
+            .where(
+                person_history.c.state_code == state_code, person_history.c.person_id == person_id
+            )
+            .order_by(person_history.c.version)
+        )
         return [dict(r._mapping) for r in self.conn.execute(query)]
 
     def count(self) -> int:
@@ -183,20 +254,37 @@ def _jsonable(value: Any) -> Any:
 
 class HouseholdRepository(Repository):
     def add(self, household: Household, created_by: str) -> None:
-        self.conn.execute(households.insert(), [dict(
-            state_code=household.state_code, id=household.id, area_code=household.area_code,
-            address=household.address, head_person_id=household.head_person_id,
-            created_by=created_by, created_at=household.created_at,
-        )])
+        self.conn.execute(
+            households.insert(),
+            [
+                dict(
+                    state_code=household.state_code,
+                    id=household.id,
+                    area_code=household.area_code,
+                    address=household.address,
+                    head_person_id=household.head_person_id,
+                    created_by=created_by,
+                    created_at=household.created_at,
+                )
+            ],
+        )
 
     def set_head(self, state_code: str, household_id: str, person_id: str) -> None:
-        self.conn.execute(update(households).where(
-            households.c.state_code == state_code, households.c.id == household_id
-        ).values(head_person_id=person_id))
+        self.conn.execute(
+            update(households)
+            .where(households.c.state_code == state_code, households.c.id == household_id)
+            .values(head_person_id=person_id)
+        )
 
     def get(self, household_id: str) -> Household | None:
         row = self.conn.execute(select(households).where(households.c.id == household_id)).first()
         if row is None:
             return None
-        return Household(row.id, row.state_code, row.area_code, row.address, row.head_person_id,
-                         created_at=row.created_at)
+        return Household(
+            row.id,
+            row.state_code,
+            row.area_code,
+            row.address,
+            row.head_person_id,
+            created_at=row.created_at,
+        )

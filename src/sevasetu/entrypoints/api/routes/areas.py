@@ -11,7 +11,9 @@ from ..schemas import AreaPublic, FacilityPublic
 router = APIRouter(tags=["areas"])
 
 
-@router.get("/areas", response_model=list[AreaPublic], summary="Areas under a parent (roots without)")
+@router.get(
+    "/areas", response_model=list[AreaPublic], summary="Areas under a parent (roots without)"
+)
 def children(
     ctx: CtxDep, _: CurrentPrincipal, parent: Annotated[str | None, Query(max_length=40)] = None
 ) -> list[AreaPublic]:

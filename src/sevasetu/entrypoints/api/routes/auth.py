@@ -22,13 +22,23 @@ router = APIRouter(tags=["login and accounts"])
 
 
 def principal_public(p: Principal) -> PrincipalPublic:
-    return PrincipalPublic(kind=p.kind, id=p.id, role=p.role.value, name=p.name,
-                           area_code=p.area_code, state_code=p.state_code, language=p.language)
+    return PrincipalPublic(
+        kind=p.kind,
+        id=p.id,
+        role=p.role.value,
+        name=p.name,
+        area_code=p.area_code,
+        state_code=p.state_code,
+        language=p.language,
+    )
 
 
 def _token(ctx: CtxDep, session: svc.Session) -> TokenPublic:
-    return TokenPublic(access_token=session.token, expires_in=ctx.settings.token_ttl_hours * 3600,
-                       principal=principal_public(session.principal))
+    return TokenPublic(
+        access_token=session.token,
+        expires_in=ctx.settings.token_ttl_hours * 3600,
+        principal=principal_public(session.principal),
+    )
 
 
 @router.post("/auth/token", response_model=TokenPublic, summary="Staff login with password")
@@ -65,17 +75,34 @@ def my_people(ctx: CtxDep, principal: CurrentPrincipal) -> list[PersonPublic]:
     return [PersonPublic.of(p) for p in family.family_of(ctx, principal)]
 
 
-@router.post("/me/people", status_code=201, response_model=PersonPublic,
-             summary="A citizen registers self or a family member (at most six)")
+@router.post(
+    "/me/people",
+    status_code=201,
+    response_model=PersonPublic,
+    summary="A citizen registers self or a family member (at most six)",
+)
 def add_my_person(body: PersonCreate, ctx: CtxDep, principal: CurrentPrincipal) -> PersonPublic:
     return PersonPublic.of(family.add_family_member(ctx, principal, body.to_input()))
 
 
 @router.post("/users", status_code=201, response_model=UserPublic, summary="Create a staff user")
 def add_user(body: UserCreate, ctx: CtxDep, principal: CurrentPrincipal) -> UserPublic:
-    user = svc.add_user(ctx, principal, username=body.username, password=body.password,
-                        role=body.role, area_code=body.area_code, full_name=body.full_name,
-                        language=body.language)
-    return UserPublic(id=user.id, username=user.username, full_name=user.full_name,
-                      role=user.role.value, area_code=user.area_code, state_code=user.state_code,
-                      language=user.language)
+    user = svc.add_user(
+        ctx,
+        principal,
+        username=body.username,
+        password=body.password,
+        role=body.role,
+        area_code=body.area_code,
+        full_name=body.full_name,
+        language=body.language,
+    )
+    return UserPublic(
+        id=user.id,
+        username=user.username,
+        full_name=user.full_name,
+        role=user.role.value,
+        area_code=user.area_code,
+        state_code=user.state_code,
+        language=user.language,
+    )

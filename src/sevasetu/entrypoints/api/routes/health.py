@@ -17,11 +17,17 @@ def healthz(ctx: CtxDep) -> JSONResponse:
             conn.execute(text("SELECT 1"))
         revision = current_revision(ctx.engine)
     except Exception as exc:  # any failure to reach the database is "down"
-        return JSONResponse({"status": "down", "database": "unreachable", "error": type(exc).__name__},
-                            status_code=503)
+        return JSONResponse(
+            {"status": "down", "database": "unreachable", "error": type(exc).__name__},
+            status_code=503,
+        )
     migrated = revision == head_revision()
-    body = {"status": "ok" if migrated else "degraded", "database": ctx.engine.dialect.name,
-            "revision": revision, "expected_revision": head_revision()}
+    body = {
+        "status": "ok" if migrated else "degraded",
+        "database": ctx.engine.dialect.name,
+        "revision": revision,
+        "expected_revision": head_revision(),
+    }
     return JSONResponse(body, status_code=200 if migrated else 503)
 
 

@@ -1,0 +1,77 @@
+"""What the benchmark scripts share: fresh databases and a loaded demo population."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from sevasetu.adapters.db.migrate import upgrade
+from sevasetu.bootstrap import AppContext
+from sevasetu.services.areas import load_geography
+from sevasetu.services.demo import load_demo
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_POSTGRES = "postgresql://postgres@127.0.0.1:5432/postgres"
+BENCH_DIR = ROOT / "var" / "bench"
+
+
+def fresh_postgres(server_url: str, name: str, *, reuse: bool = False) -> str:
+    """The database ``name`` on the server, dropped and created again unless reused."""
+    url = make_url(server_url).set(drivername="postgresql+psycopg")
+    admin = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        exists = conn.execute(
+            text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}
+        ).first()
+        if not (reuse and exists):
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return url.set(database=name).render_as_string(hide_password=False)
+
+
+def fresh_sqlite(path: Path, *, reuse: bool = False) -> str:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if not reuse:
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+    return f"sqlite:///{path}"
+
+
+def fresh_database(backend: str, name: str, *, reuse: bool = False) -> str:
+    if backend == "sqlite":
+        return fresh_sqlite(BENCH_DIR / f"{name}.db", reuse=reuse)
+    return fresh_postgres(DEFAULT_POSTGRES, name, reuse=reuse)
+
+
+def progress_bar(console: Console) -> Progress:
+    return Progress(
+        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+        TextColumn("{task.fields[rate]}"), TimeElapsedColumn(), console=console,
+    )  # fmt: skip
+
+
+def load_people(ctx: AppContext, people: int, seed: int = 7) -> int:
+    """Migrate and load the demo population unless at least ``people`` are there already."""
+    upgrade(ctx.engine)
+    with ctx.uow() as uow:
+        present = uow.people.count()
+    if present >= people:
+        return present
+    if present == 0:
+        load_geography(ctx)
+    with progress_bar(Console(stderr=True)) as bar:
+        task = bar.add_task("demo people", total=people, rate="")
+        started = time.perf_counter()
+
+        def advance(n: int) -> None:
+            bar.update(task, completed=n, rate=f"{n / (time.perf_counter() - started):,.0f}/s")
+
+        load_demo(ctx, people=people, seed=seed, progress=advance, append=present > 0)
+    with ctx.uow() as uow:
+        return uow.people.count()
