@@ -19,6 +19,7 @@ from .adapters.sms.console import ConsoleSms
 from .config import Settings
 from .domain.areas import AreaTree
 from .domain.identifiers import IdentifierKind
+from .services.auth import PrincipalCache
 from .services.ports import PasswordHasher, SmsSender
 
 
@@ -42,6 +43,7 @@ class AppContext:
         self._clock = clock or (lambda: datetime.now(UTC))
         self._identifier_key = settings.identifier_key.encode()
         self._secret_key = settings.secret_key.encode()
+        self.principals = PrincipalCache()
         self._areas: AreaTree | None = None
         self._areas_lock = threading.Lock()
 

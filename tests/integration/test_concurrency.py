@@ -38,5 +38,5 @@ def test_parallel_registrations_and_reads(ctx):
     reports = {r.state_code: r for r in verify_audit(ctx)}
     assert reports["IN-WB"].problem is None
     with ctx.uow() as uow:
-        actions = [e.action for e in uow.audit.entries("IN-WB")]
+        actions = [e.action for e in uow.audit.of_state("IN-WB")]
     assert actions.count("person.register") == 10 and actions.count("person.read") == 10

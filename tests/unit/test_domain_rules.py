@@ -90,6 +90,7 @@ def _entry(prev, seq, action="person.read"):
     return seal(
         prev_hash=prev,
         state_code="IN-WB",
+        chain=0,
         seq=seq,
         at=datetime(2026, 1, 1, tzinfo=UTC),
         actor="user:1",

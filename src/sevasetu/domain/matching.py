@@ -48,8 +48,17 @@ def jaro_winkler(a: str, b: str, prefix_scale: float = 0.1) -> float:
 def name_similarity(key_a: str, key_b: str) -> float:
     """Jaro-Winkler on the whole key, forgiving swapped word order ("das amit" / "amit das")."""
     straight = jaro_winkler(key_a, key_b)
+    if straight >= NEAR_MATCH_THRESHOLD:
+        return straight
     swapped = jaro_winkler(" ".join(sorted(key_a.split())), " ".join(sorted(key_b.split())))
     return max(straight, swapped)
+
+
+def blocking_initials(name_key: str) -> set[str]:
+    """The blocking rule: a near match shares the first letter of at least one word with the
+    new name. It keeps the comparisons few in a big village and loses little: after folding
+    to the canonical key, names differ at their first letter rarely (Ekramul / Ikramul)."""
+    return {word[0] for word in name_key.split() if word}
 
 
 @dataclass(frozen=True, slots=True)

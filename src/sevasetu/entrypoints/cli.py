@@ -194,18 +194,28 @@ def audit_verify() -> None:
     from ..services.audit import verify_audit
 
     reports = verify_audit(context())
-    table = Table("chain", "entries", "head hash", "result")
+    table = Table("state", "entries", "digest of chain heads", "result")
     broken = False
     for r in reports:
         verdict = (
             "[green]intact[/green]"
             if r.problem is None
-            else (f"[red]broken at entry {r.problem.seq}: {r.problem.reason}[/red]")
+            else (
+                f"[red]broken at chain {r.problem.chain} entry {r.problem.seq}: "
+                f"{r.problem.reason}[/red]"
+            )
         )
         broken |= r.problem is not None
         table.add_row(r.state_code, str(r.entries), r.head_hash[:16], verdict)
     out.print(table)
     if broken:
+        for r in reports:
+            if r.problem is not None:  # one unwrapped line each, for logs and alerts
+                err.print(
+                    f"{r.state_code}: broken at chain {r.problem.chain} entry "
+                    f"{r.problem.seq}: {r.problem.reason}",
+                    soft_wrap=True,
+                )
         raise typer.Exit(1)
 
 

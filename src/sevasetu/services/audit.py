@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -38,6 +39,9 @@ def record(
 
 @dataclass(frozen=True, slots=True)
 class ChainReport:
+    """One state's trail: its entries over all its chains, a digest of the chain heads (to
+    keep outside the database), and the first break found, if any."""
+
     state_code: str
     entries: int
     head_hash: str
@@ -46,16 +50,25 @@ class ChainReport:
 
 def verify_audit(ctx: Context) -> list[ChainReport]:
     """Walk every chain; a chain is also broken if entries after its recorded head are gone."""
-    reports = []
+    by_state: dict[str, list[tuple[int, int, str]]] = {}
     with ctx.uow() as uow:
-        for state_code, (head_seq, head_hash) in sorted(uow.audit.heads().items()):
-            seen = _Tally(uow.audit.entries(state_code))
-            problem = first_break(seen)
-            if problem is None and (seen.count, seen.last_hash) != (head_seq, head_hash):
-                problem = ChainBreak(
-                    min(seen.count, head_seq) + 1, "entries at the end were removed"
-                )
-            reports.append(ChainReport(state_code, seen.count, head_hash, problem))
+        for (state_code, chain), (seq, head) in uow.audit.heads().items():
+            by_state.setdefault(state_code, []).append((chain, seq, head))
+        reports = []
+        for state_code, chains in sorted(by_state.items()):
+            count, problem = 0, None
+            for chain, head_seq, head_hash in sorted(chains):
+                seen = _Tally(uow.audit.entries(state_code, chain))
+                problem = first_break(seen, chain)
+                count += seen.count
+                if problem is None and (seen.count, seen.last_hash) != (head_seq, head_hash):
+                    problem = ChainBreak(
+                        chain, min(seen.count, head_seq) + 1, "entries at the end were removed"
+                    )
+                if problem is not None:
+                    break
+            digest = hashlib.sha256("".join(h for _, _, h in sorted(chains)).encode()).hexdigest()
+            reports.append(ChainReport(state_code, count, digest, problem))
     return reports
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from ..domain.access import Action, Principal, Role, require, require_area, require_rank_above
 from ..domain.accounts import AccountRecord, OtpRecord, UserRecord
@@ -143,23 +143,59 @@ def issue_token(ctx: Context, username: str, *, label: str = "cli", days: int = 
     return token
 
 
+class PrincipalCache:
+    """Who holds each token, remembered for a few seconds per process: every API call asks.
+
+    A token revoked or a user deactivated in another process stays usable there for at most
+    ``ttl``; this process forgets a token at once when it logs out. Expiry is always exact.
+    """
+
+    def __init__(self, ttl: timedelta = timedelta(seconds=30), size: int = 10_000) -> None:
+        self.ttl = ttl
+        self.size = size
+        self._entries: dict[str, tuple[datetime, Principal]] = {}
+
+    def get(self, token_hash: str, now: datetime) -> Principal | None:
+        entry = self._entries.get(token_hash)
+        if entry is None or entry[0] <= now:
+            return None
+        return entry[1]
+
+    def put(self, token_hash: str, principal: Principal, until: datetime) -> None:
+        if len(self._entries) >= self.size:
+            self._entries.clear()
+        self._entries[token_hash] = (until, principal)
+
+    def forget(self, token_hash: str) -> None:
+        self._entries.pop(token_hash, None)
+
+
 def principal_for_token(ctx: Context, token: str) -> Principal:
+    key, now = _token_hash(token), ctx.now()
+    cached = ctx.principals.get(key, now)
+    if cached is not None:
+        return cached
+    principal = None
     with ctx.uow() as uow:
-        found = uow.tokens.find(_token_hash(token), ctx.now())
+        found = uow.tokens.find(key, now)
         if found is not None:
-            kind, principal_id = found
+            kind, principal_id, expires_at = found
             if kind == "user":
                 user = uow.users.get(principal_id)
                 if user is not None and user.active:
-                    return principal_of_user(user)
+                    principal = principal_of_user(user)
             else:
                 account = uow.accounts.get(principal_id)
                 if account is not None:
-                    return principal_of_account(account)
-    raise NotAuthenticated()
+                    principal = principal_of_account(account)
+    if principal is None:
+        raise NotAuthenticated()
+    ctx.principals.put(key, principal, min(now + ctx.principals.ttl, expires_at))
+    return principal
 
 
 def logout(ctx: Context, token: str) -> None:
+    ctx.principals.forget(_token_hash(token))
     with ctx.uow(write=True) as uow:
         uow.tokens.revoke(_token_hash(token), ctx.now())
         uow.commit()

@@ -115,6 +115,7 @@ def register_household(
 def get_household(ctx: Context, principal: Principal, household_id: str) -> HouseholdView:
     require(principal, Action.PERSON_READ)
     with ctx.uow(write=True) as uow:
+        uow.defer_durability()
         household = uow.households.get(household_id)
         if household is None:
             raise NotFound("id", what="household", id=household_id)

@@ -26,7 +26,7 @@ from ..domain.identifiers import (
     normalize_identifier,
     normalize_phone,
 )
-from ..domain.matching import BIRTH_YEAR_TOLERANCE, NearMatch, near_matches
+from ..domain.matching import BIRTH_YEAR_TOLERANCE, NearMatch, blocking_initials, near_matches
 from ..domain.names import name_key
 from ..domain.people import Identifier, Person, corrected, is_secret, new_person, person_details
 from .audit import record
@@ -122,11 +122,12 @@ def check_not_registered(
     if confirm_new or principal.role is Role.CITIZEN:
         return
     year = person.birth_date.year
-    candidates = uow.people.born_between_in(
+    candidates = uow.people.near_candidates(
         person.state_code,
         person.area_code,
         date(year - BIRTH_YEAR_TOLERANCE, 1, 1),
         date(year + BIRTH_YEAR_TOLERANCE, 12, 31),
+        blocking_initials(person.name_key),
     )
     matches = near_matches(person.name_key, year, person.area_code, candidates)
     if matches:
@@ -185,6 +186,7 @@ def readable_person(ctx: Context, uow: UnitOfWork, principal: Principal, person_
 
 def get_person(ctx: Context, principal: Principal, person_id: str) -> Person:
     with ctx.uow(write=True) as uow:
+        uow.defer_durability()
         person = readable_person(ctx, uow, principal, person_id)
         if principal.role is not Role.CITIZEN:
             record(
@@ -313,6 +315,7 @@ def search_people(
     )
     filters = _interpret(ctx, query.strip())
     with ctx.uow(write=True) as uow:
+        uow.defer_durability()
         if "hashes" in filters:
             filters["ids"] = [pid for _, pid in uow.people.holders_of(filters.pop("hashes"))]
         items = uow.people.search(

@@ -21,7 +21,9 @@ def make_engine(url: str, *, pool_size: int = 10, echo: bool = False) -> Engine:
         echo=echo,
         pool_size=pool_size,
         max_overflow=pool_size,
-        pool_pre_ping=True,
+        # Recycling instead of a ping before every checkout: one round trip less per request;
+        # a connection the server dropped fails one request, which the client retries.
+        pool_recycle=1800,
         future=True,
     )
 

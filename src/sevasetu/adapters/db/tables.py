@@ -13,6 +13,7 @@ from sqlalchemy import (
     Index,
     Integer,
     MetaData,
+    SmallInteger,
     String,
     Table,
     Text,
@@ -196,6 +197,7 @@ audit_log = Table(
     "audit_log",
     metadata,
     Column("state_code", String(STATE), primary_key=True),
+    Column("chain", SmallInteger, primary_key=True, autoincrement=False),
     Column("seq", Integer, primary_key=True, autoincrement=False),
     Column("at", UtcDateTime, nullable=False),
     Column("actor", String(60), nullable=False),
@@ -208,11 +210,12 @@ audit_log = Table(
     Index(None, "state_code", "subject_type", "subject_id"),
 )
 
-# The head of each state's chain: locking this row serialises appends to that chain.
+# The head of each chain: locking this row serialises appends to that chain.
 audit_heads = Table(
     "audit_heads",
     metadata,
     Column("state_code", String(STATE), primary_key=True),
+    Column("chain", SmallInteger, primary_key=True, autoincrement=False),
     Column("seq", Integer, nullable=False),
     Column("hash", String(64), nullable=False),
 )

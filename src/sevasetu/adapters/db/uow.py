@@ -73,6 +73,16 @@ class SqlUnitOfWork:
             self.conn.close()
             self.conn = None
 
+    def defer_durability(self) -> None:
+        """For units whose only write is the audit entry of a read: PostgreSQL acknowledges the
+        commit before its WAL reaches the disk, so readers do not queue behind each other's
+        fsync on the chain head. A crash may lose the last fraction of a second of such
+        entries, never the chain's integrity (entry and head commit together). SQLite in WAL
+        mode with synchronous=NORMAL already behaves so."""
+        assert self.conn is not None
+        if self.conn.dialect.name == "postgresql":
+            self.conn.exec_driver_sql("SET LOCAL synchronous_commit = off")
+
     def commit(self) -> None:
         assert self.conn is not None
         self.conn.commit()

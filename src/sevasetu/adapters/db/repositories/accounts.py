@@ -111,15 +111,18 @@ class TokenRepository(Repository):
             ],
         )
 
-    def find(self, token_hash: str, now: datetime) -> tuple[str, str] | None:
+    def find(self, token_hash: str, now: datetime) -> tuple[str, str, datetime] | None:
+        """(principal kind, principal id, expiry) of a live token."""
         row = self.conn.execute(
-            select(api_tokens.c.principal_kind, api_tokens.c.principal_id).where(
+            select(
+                api_tokens.c.principal_kind, api_tokens.c.principal_id, api_tokens.c.expires_at
+            ).where(
                 api_tokens.c.token_hash == token_hash,
                 api_tokens.c.expires_at > now,
                 api_tokens.c.revoked_at.is_(None),
             )
         ).first()
-        return (row.principal_kind, row.principal_id) if row else None
+        return (row.principal_kind, row.principal_id, row.expires_at) if row else None
 
     def revoke(self, token_hash: str, now: datetime) -> None:
         self.conn.execute(

@@ -73,12 +73,27 @@ class PeopleRepository(Repository):
                 raise DuplicateIdentifier("identifiers", kind=kinds) from None
 
     def get(self, person_id: str) -> Person | None:
-        row = self.conn.execute(
-            self.for_update(select(people).where(people.c.id == person_id))
-        ).first()
-        if row is None:
+        """One person with their identifiers, in one round trip (the most frequent read)."""
+        ids = person_identifiers.c
+        query = (
+            select(people, ids.kind, ids.lookup_hash, ids.last4, ids.value)
+            .outerjoin(
+                person_identifiers,
+                and_(ids.state_code == people.c.state_code, ids.person_id == people.c.id),
+            )
+            .where(people.c.id == person_id)
+        )
+        if self.locking:
+            query = query.with_for_update(of=people)
+        rows = list(self.conn.execute(query))
+        if not rows:
             return None
-        return _person(row, self._identifiers(row.state_code, [row.id])[row.id])
+        identifiers = [
+            Identifier(IdentifierKind(r.kind), r.lookup_hash, r.last4, r.value)
+            for r in rows
+            if r.kind is not None
+        ]
+        return _person(rows[0], identifiers)
 
     def many(self, rows: list[Row]) -> list[Person]:  # type: ignore[type-arg]
         if not rows:
@@ -117,17 +132,21 @@ class PeopleRepository(Repository):
         )
         return [(IdentifierKind(r.kind), r.person_id) for r in self.conn.execute(query)]
 
-    def born_between_in(
-        self, state_code: str, area_code: str, first: date, last: date
+    def near_candidates(
+        self, state_code: str, area_code: str, first: date, last: date, initials: set[str]
     ) -> list[Person]:
-        """People of a village born in a window, without their identifiers: the candidates
-        of search-before-register, read often and compared only by name."""
+        """People of a village born in a window with a word starting with one of the initials,
+        without their identifiers: the candidates of search-before-register."""
+        words = [people.c.name_key.startswith(i, autoescape=True) for i in initials] + [
+            people.c.name_key.contains(" " + i, autoescape=True) for i in initials
+        ]
         query = (
             select(people)
             .where(
                 people.c.state_code == state_code,
                 people.c.area_code == area_code,
                 people.c.birth_date.between(first, last),
+                or_(*words),
             )
             .limit(5000)
         )

@@ -54,13 +54,15 @@ def upgrade() -> None:
     op.create_table(
         "audit_heads",
         sa.Column("state_code", sa.String(length=12), nullable=False),
+        sa.Column("chain", sa.SmallInteger(), autoincrement=False, nullable=False),
         sa.Column("seq", sa.Integer(), nullable=False),
         sa.Column("hash", sa.String(length=64), nullable=False),
-        sa.PrimaryKeyConstraint("state_code", name=op.f("pk_audit_heads")),
+        sa.PrimaryKeyConstraint("state_code", "chain", name=op.f("pk_audit_heads")),
     )
     op.create_table(
         "audit_log",
         sa.Column("state_code", sa.String(length=12), nullable=False),
+        sa.Column("chain", sa.SmallInteger(), autoincrement=False, nullable=False),
         sa.Column("seq", sa.Integer(), autoincrement=False, nullable=False),
         sa.Column("at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("actor", sa.String(length=60), nullable=False),
@@ -70,7 +72,7 @@ def upgrade() -> None:
         sa.Column("detail", sa.JSON(), nullable=False),
         sa.Column("prev_hash", sa.String(length=64), nullable=False),
         sa.Column("hash", sa.String(length=64), nullable=False),
-        sa.PrimaryKeyConstraint("state_code", "seq", name=op.f("pk_audit_log")),
+        sa.PrimaryKeyConstraint("state_code", "chain", "seq", name=op.f("pk_audit_log")),
     )
     with op.batch_alter_table("audit_log", schema=None) as batch_op:
         batch_op.create_index(
