@@ -198,21 +198,25 @@ def test_every_read_and_write_is_audited_and_tampering_is_found(ctx, client):
         ["user.add", "token.issue", "person.register", "person.read", "login.failed"]
     )
     read = next(e for e in entries if e.action == "person.read")
-    assert (read.chain, read.seq) == (chain_for(person["id"]), 2)  # one person, one chain
+    registered = next(e for e in entries if e.action == "person.register")
+    assert read.chain == registered.chain == chain_for(person["id"])  # one person, one chain
+    assert read.prev_hash == registered.hash
     assert all(r.problem is None for r in verify_audit(ctx))
     with ctx.engine.begin() as conn:
         conn.execute(
             text("UPDATE audit_log SET actor = 'user:someone-else' WHERE action = 'person.read'")
         )
     broken = {r.state_code: r.problem for r in verify_audit(ctx)}["IN-WB"]
-    assert broken is not None and (broken.chain, broken.seq) == (read.chain, 2)
+    assert broken is not None and (broken.chain, broken.seq) == (read.chain, read.seq)
 
 
 def test_deleting_the_last_audit_entries_is_found(ctx, client):
     token = staff(ctx, "asha.audit2", "asha", NADIA_BLOCK)
     client.post("/api/v1/people", json=person_body(), headers=auth(token))
+    with ctx.uow() as uow:
+        last = next(e for e in uow.audit.of_state("IN-WB") if e.action == "person.register")
     with ctx.engine.begin() as conn:
         conn.execute(text("DELETE FROM audit_log WHERE action = 'person.register'"))
     broken = {r.state_code: r.problem for r in verify_audit(ctx)}["IN-WB"]
-    assert broken is not None and broken.seq == 1
+    assert broken is not None and (broken.chain, broken.seq) == (last.chain, last.seq)
     assert broken.reason == "entries at the end were removed"

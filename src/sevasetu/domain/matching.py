@@ -7,11 +7,15 @@ same village.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
+from typing import Protocol
 
 from .people import Person
 
 NEAR_MATCH_THRESHOLD = 0.88
+WINKLER_BOOST_THRESHOLD = 0.7
 BIRTH_YEAR_TOLERANCE = 1
 
 
@@ -37,6 +41,8 @@ def jaro_winkler(a: str, b: str, prefix_scale: float = 0.1) -> float:
     b_seq = [ch for ch, hit in zip(b, b_hits, strict=True) if hit]
     transpositions = sum(x != y for x, y in zip(a_seq, b_seq, strict=True)) / 2
     jaro = (matches / len(a) + matches / len(b) + (matches - transpositions) / matches) / 3
+    if jaro <= WINKLER_BOOST_THRESHOLD:  # Winkler's rule: only likely matches get the bonus
+        return jaro
     prefix = 0
     for x, y in zip(a[:4], b[:4], strict=False):
         if x != y:
@@ -61,14 +67,35 @@ def blocking_initials(name_key: str) -> set[str]:
     return {word[0] for word in name_key.split() if word}
 
 
+class Candidate(Protocol):
+    """What the comparison reads of someone registered: a Person, or just these columns."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def name_key(self) -> str: ...
+    @property
+    def birth_date(self) -> date: ...
+    @property
+    def area_code(self) -> str: ...
+
+
+@dataclass(frozen=True, slots=True)
+class CandidateRow:
+    id: str
+    name_key: str
+    birth_date: date
+    area_code: str
+
+
 @dataclass(frozen=True, slots=True)
 class NearMatch:
-    person: Person
+    person: Person | Candidate
     score: float
 
 
 def near_matches(
-    name_key: str, birth_year: int, area_code: str, candidates: list[Person], limit: int = 5
+    name_key: str, birth_year: int, area_code: str, candidates: Sequence[Candidate], limit: int = 5
 ) -> list[NearMatch]:
     found = [
         NearMatch(p, round(score, 3))

@@ -134,7 +134,7 @@ def check_not_registered(
         warning = PossibleDuplicate("confirm_new", count=len(matches))
         # The worker compares the masked identifiers too: load them for the few shown.
         warning.matches = [
-            NearMatch(uow.people.get(m.person.id) or m.person, m.score) for m in matches
+            NearMatch(found, m.score) for m in matches if (found := uow.people.get(m.person.id))
         ]
         raise warning
 

@@ -10,6 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from ....domain.errors import DuplicateIdentifier
 from ....domain.households import Household
 from ....domain.identifiers import IdentifierKind, error_label
+from ....domain.matching import CandidateRow
 from ....domain.people import Identifier, Person, Sex
 from ..tables import households, people, person_history, person_identifiers
 from .base import Repository
@@ -134,14 +135,14 @@ class PeopleRepository(Repository):
 
     def near_candidates(
         self, state_code: str, area_code: str, first: date, last: date, initials: set[str]
-    ) -> list[Person]:
-        """People of a village born in a window with a word starting with one of the initials,
-        without their identifiers: the candidates of search-before-register."""
+    ) -> list[CandidateRow]:
+        """People of a village born in a window with a word starting with one of the initials:
+        the candidates of search-before-register, only the columns compared."""
         words = [people.c.name_key.startswith(i, autoescape=True) for i in initials] + [
             people.c.name_key.contains(" " + i, autoescape=True) for i in initials
         ]
         query = (
-            select(people)
+            select(people.c.id, people.c.name_key, people.c.birth_date, people.c.area_code)
             .where(
                 people.c.state_code == state_code,
                 people.c.area_code == area_code,
@@ -150,7 +151,7 @@ class PeopleRepository(Repository):
             )
             .limit(5000)
         )
-        return [_person(r, []) for r in self.conn.execute(query)]
+        return [CandidateRow(*r) for r in self.conn.execute(query)]
 
     def search(
         self,
