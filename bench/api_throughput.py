@@ -42,6 +42,8 @@ from sevasetu.domain.identifiers import generate_aadhaar_like  # noqa: E402
 from sevasetu.services.auth import add_user, issue_token  # noqa: E402
 
 console = Console(stderr=True)
+# One wrk thread drives thousands of requests a second and leaves the cores to the server.
+WRK_THREADS = 1
 SECRETS = {
     "SEVASETU_SECRET_KEY": secrets.token_hex(16),
     "SEVASETU_IDENTIFIER_KEY": "bench-identifier-key-0001",
@@ -68,7 +70,7 @@ def wait_until_up(port: int, timeout: float = 60) -> None:
 def wrk(script: str, url: str, env: dict[str, str], seconds: int, connections: int) -> dict:
     cmd = [
         "wrk",
-        "-t1",
+        f"-t{WRK_THREADS}",
         f"-c{connections}",
         f"-d{seconds}s",
         "--timeout",
@@ -143,7 +145,12 @@ def prepare(ctx: AppContext, workdir: Path, bodies: int) -> dict[str, str]:
                 "identifiers": {"aadhaar": generate_aadhaar_like(rng)},
             }
             handle.write(json.dumps(body, ensure_ascii=False) + "\n")
-    return {"BENCH_TOKEN": token, "BENCH_IDS": str(ids_file), "BENCH_BODIES": str(bodies_file)}
+    return {
+        "BENCH_TOKEN": token,
+        "BENCH_IDS": str(ids_file),
+        "BENCH_BODIES": str(bodies_file),
+        "BENCH_THREADS": str(WRK_THREADS),
+    }
 
 
 def run_backend(backend: str, args: argparse.Namespace) -> dict:

@@ -1,4 +1,5 @@
--- POST /api/v1/people with prepared bodies (one JSON per line), each used once per thread offset.
+-- POST /api/v1/people with prepared bodies (one JSON per line): thread k of n sends bodies
+-- k, k+n, k+2n, ... so that no body (and no Aadhaar number in it) is sent twice.
 local bodies = {}
 local token = os.getenv("BENCH_TOKEN")
 for line in io.lines(os.getenv("BENCH_BODIES")) do bodies[#bodies + 1] = line end
@@ -13,7 +14,8 @@ end
 
 request = function()
   counter = counter + 1
-  local body = bodies[((counter * 8 + offset) % #bodies) + 1]
+  local threads = tonumber(os.getenv("BENCH_THREADS") or "1")
+  local body = bodies[(((counter - 1) * threads + offset) % #bodies) + 1]
   return wrk.format("POST", "/api/v1/people", {
     ["Authorization"] = "Bearer " .. token, ["Content-Type"] = "application/json"}, body)
 end
