@@ -133,7 +133,7 @@ def prepare(ctx: AppContext, workdir: Path, bodies: int) -> dict[str, str]:
     ids_file, bodies_file = workdir / "ids.txt", workdir / "bodies.jsonl"
     ids_file.write_text("\n".join(ids) + "\n")
     with bodies_file.open("w") as handle:
-        for n in range(bodies):
+        for _ in range(bodies):
             body = {
                 "name": f"{word()} {word()}",
                 "sex": rng.choice(["female", "male"]),

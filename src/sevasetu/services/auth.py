@@ -55,55 +55,33 @@ def _issue(ctx: Context, uow, principal: Principal, label: str, ttl: timedelta) 
 
 
 def login_staff(ctx: Context, username: str, password: str) -> Session:
-    """Check the password; five wrong ones lock the account for fifteen minutes."""
+    """Check the password; five wrong ones lock the account for fifteen minutes. Every failure
+    is audited and committed before the refusal."""
     with ctx.uow(write=True) as uow:
         user = uow.users.by_username(username.strip().lower())
         now = ctx.now()
+
+        def refuse(reason: str, **detail: object) -> BadCredentials:
+            record(
+                ctx, uow, actor=f"user:{user.id}" if user else f"anonymous:{username[:40]}",
+                action="login.failed", subject_type="user",
+                subject_id=user.id if user else username[:36],
+                state_code=user.state_code if user else None, reason=reason, **detail,
+            )  # fmt: skip
+            uow.commit()
+            return BadCredentials("password")
+
         if user is None or not user.active:
-            record(
-                ctx,
-                uow,
-                actor=f"anonymous:{username[:40]}",
-                action="login.failed",
-                subject_type="user",
-                subject_id=username[:36],
-                state_code=None,
-                reason="unknown",
-            )
-            uow.commit()
-            raise BadCredentials("password")
+            raise refuse("unknown")
         if user.locked_until and user.locked_until > now:
-            record(
-                ctx,
-                uow,
-                actor=f"user:{user.id}",
-                action="login.failed",
-                subject_type="user",
-                subject_id=user.id,
-                state_code=user.state_code,
-                reason="locked",
-            )
-            uow.commit()
-            raise BadCredentials("password")
+            raise refuse("locked")
         if not ctx.passwords.verify(user.password_hash, password):
             failures = user.failed_logins + 1
             locked = now + LOCKOUT if failures >= MAX_FAILED_LOGINS else None
             uow.users.record_login(
                 user.id, failed_logins=0 if locked else failures, locked_until=locked
             )
-            record(
-                ctx,
-                uow,
-                actor=f"user:{user.id}",
-                action="login.failed",
-                subject_type="user",
-                subject_id=user.id,
-                state_code=user.state_code,
-                reason="password",
-                locked=locked is not None,
-            )
-            uow.commit()
-            raise BadCredentials("password")
+            raise refuse("password", locked=locked is not None)
         uow.users.record_login(user.id, failed_logins=0, locked_until=None)
         principal = principal_of_user(user)
         token = _issue(ctx, uow, principal, "login", timedelta(hours=ctx.settings.token_ttl_hours))

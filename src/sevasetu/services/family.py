@@ -5,8 +5,7 @@ from __future__ import annotations
 from ..domain.access import Principal, Role
 from ..domain.errors import FamilyLimitReached, Forbidden
 from ..domain.people import Person
-from .audit import record
-from .people import PersonInput, build_person, check_not_registered
+from .people import PersonInput, add_new_person, build_person
 from .ports import Context
 
 
@@ -30,18 +29,7 @@ def add_family_member(ctx: Context, principal: Principal, data: PersonInput) -> 
         uow.accounts.get(principal.id)  # locks the account: two phones cannot both add a 7th
         if len(uow.accounts.people_of(principal.id)) >= ctx.settings.family_limit:
             raise FamilyLimitReached(limit=ctx.settings.family_limit)
-        check_not_registered(ctx, uow, principal, person, confirm_new=True)
-        uow.people.add(person, created_by=principal.actor)
+        add_new_person(ctx, uow, principal, person, confirm_new=True, channel="citizen")
         uow.accounts.add_person(principal.id, person.state_code, person.id, ctx.now())
-        record(
-            ctx,
-            uow,
-            actor=principal,
-            action="person.register",
-            subject_type="person",
-            subject_id=person.id,
-            state_code=person.state_code,
-            channel="citizen",
-        )
         uow.commit()
     return person

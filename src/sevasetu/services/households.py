@@ -11,8 +11,8 @@ from ..domain.people import Person
 from .audit import record
 from .people import (
     PersonInput,
+    add_new_person,
     build_person,
-    check_not_registered,
     fields_under,
     readable_person,
 )
@@ -91,8 +91,10 @@ def register_household(
                 person = next(p for i, p in new_people if i == index)
                 person = replace(person, household_id=household.id, relation_to_head=relation)
                 with fields_under(f"members[{index}]."):
-                    check_not_registered(ctx, uow, principal, person, confirm_new=confirm_new)
-                uow.people.add(person, created_by=principal.actor)
+                    add_new_person(
+                        ctx, uow, principal, person, confirm_new=confirm_new,
+                        household_id=household.id,
+                    )  # fmt: skip
                 placed.append(person)
             if relations[index] is Relation.HEAD:
                 household.head_person_id = person.id

@@ -147,20 +147,27 @@ def register_person(
     require_area(principal, area)
     person = build_person(ctx, data, area)
     with ctx.uow(write=True) as uow:
-        check_not_registered(ctx, uow, principal, person, confirm_new=confirm_new)
-        uow.people.add(person, created_by=principal.actor)
-        record(
-            ctx,
-            uow,
-            actor=principal,
-            action="person.register",
-            subject_type="person",
-            subject_id=person.id,
-            state_code=person.state_code,
-            confirmed_new=confirm_new,
-        )
+        add_new_person(ctx, uow, principal, person, confirm_new=confirm_new)
         uow.commit()
     return person
+
+
+def add_new_person(
+    ctx: Context,
+    uow: UnitOfWork,
+    principal: Principal,
+    person: Person,
+    *,
+    confirm_new: bool,
+    **detail: Any,
+) -> None:
+    """Search before register, write, audit: every way a person enters the registry."""
+    check_not_registered(ctx, uow, principal, person, confirm_new=confirm_new)
+    uow.people.add(person, created_by=principal.actor)
+    record(
+        ctx, uow, actor=principal, action="person.register", subject_type="person",
+        subject_id=person.id, state_code=person.state_code, confirmed_new=confirm_new, **detail,
+    )  # fmt: skip
 
 
 def _may_see(ctx: Context, principal: Principal, person: Person) -> bool:
