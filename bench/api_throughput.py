@@ -166,6 +166,9 @@ def run_backend(backend: str, args: argparse.Namespace) -> dict:
     workdir.mkdir(parents=True, exist_ok=True)
     env = prepare(ctx, workdir, bodies=args.seconds * 600)
     ctx.close()
+    # SQLite has one writer: one process whose threads queue for it in order; PostgreSQL gets
+    # a process per core.
+    workers = 1 if backend == "sqlite" else args.workers
     port = free_port()
     server_env = {
         **os.environ,
@@ -182,7 +185,7 @@ def run_backend(backend: str, args: argparse.Namespace) -> dict:
             "--port",
             str(port),
             "--workers",
-            str(args.workers),
+            str(workers),
             "--log-level",
             "warning",
             "--no-access-log",
@@ -196,7 +199,7 @@ def run_backend(backend: str, args: argparse.Namespace) -> dict:
         figures: dict = {
             "backend": backend,
             "people": loaded,
-            "workers": args.workers,
+            "workers": workers,
             "connections": args.connections,
         }
         for name, script, path in [

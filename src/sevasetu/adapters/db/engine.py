@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+import threading
+import weakref
 from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 
 IMMEDIATE = "sevasetu_immediate"
+_WRITERS: weakref.WeakKeyDictionary[Engine, threading.RLock] = weakref.WeakKeyDictionary()
+
+
+def writer_lock(engine: Engine) -> threading.RLock | None:
+    """The in-process queue for SQLite's single writer; None for PostgreSQL."""
+    return _WRITERS.get(engine)
 
 
 def make_engine(url: str, *, pool_size: int = 10, echo: bool = False) -> Engine:
@@ -52,6 +60,10 @@ def _sqlite_engine(url: str, *, echo: bool) -> Engine:
         immediate = conn.get_execution_options().get(IMMEDIATE, False)
         conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
+    # SQLite has one writer at a time. Threads of this process queue for it on a lock, in
+    # order, instead of polling the database file with growing sleeps (SQLite's busy handler
+    # waits up to 100 ms a try, which turns a short queue into second-long tails).
+    _WRITERS[engine] = threading.RLock()
     return engine
 
 

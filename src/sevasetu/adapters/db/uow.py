@@ -6,7 +6,7 @@ from types import TracebackType
 
 from sqlalchemy import Connection, Engine
 
-from .engine import IMMEDIATE
+from .engine import IMMEDIATE, writer_lock
 from .repositories import (
     AccountRepository,
     AreaRepository,
@@ -43,7 +43,15 @@ class SqlUnitOfWork:
         self.conn: Connection | None = None
 
     def __enter__(self) -> SqlUnitOfWork:
-        conn = self.engine.connect()
+        self._writer = writer_lock(self.engine) if self.write else None
+        if self._writer is not None:
+            self._writer.acquire()  # released in __exit__, after the commit or rollback
+        try:
+            conn = self.engine.connect()
+        except BaseException:
+            if self._writer is not None:
+                self._writer.release()
+            raise
         if self.write:
             conn = conn.execution_options(**{IMMEDIATE: True})
         conn.begin()
@@ -72,6 +80,8 @@ class SqlUnitOfWork:
         finally:
             self.conn.close()
             self.conn = None
+            if self._writer is not None:
+                self._writer.release()
 
     def defer_durability(self) -> None:
         """For units whose only write is the audit entry of a read: PostgreSQL acknowledges the
