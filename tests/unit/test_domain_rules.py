@@ -173,3 +173,14 @@ def test_access_is_denied_by_default_and_bounded_by_area():
     require_rank_above(officer, Role.ANM)
     with pytest.raises(Forbidden):
         require_rank_above(officer, Role.STATE_ADMIN)
+
+
+def test_blocking_admits_the_near_matches_people_make():
+    from sevasetu.domain.matching import Blocking
+
+    block = Blocking.of(name_key("Amit Das"))
+    for same in ("Amit Dash", "Das Amit", "Amit Kumar Das", "Amit", "Amith Das"):
+        assert block.admits(name_key(same)), same
+    for other in ("Sumit Das", "Amit Roy", "Rina Pal"):
+        assert not block.admits(name_key(other)), other
+    assert Blocking.of("amit").admits("amit das")

@@ -60,11 +60,27 @@ def name_similarity(key_a: str, key_b: str) -> float:
     return max(straight, swapped)
 
 
-def blocking_initials(name_key: str) -> set[str]:
-    """The blocking rule: a near match shares the first letter of at least one word with the
-    new name. It keeps the comparisons few in a big village and loses little: after folding
-    to the canonical key, names differ at their first letter rarely (Ekramul / Ikramul)."""
-    return {word[0] for word in name_key.split() if word}
+@dataclass(frozen=True, slots=True)
+class Blocking:
+    """The blocking rule of search-before-register, which keeps the comparisons few in a big
+    village: a registered name is compared with the new one only if its first word starts
+    with the initial of a word of the new name and, when both names have several words,
+    another of its words does too. After folding to the canonical key, names rarely differ at
+    their first letters (Ekramul / Ikramul is the kind of pair it gives up)."""
+
+    initials: frozenset[str]
+    single_word: bool
+
+    @classmethod
+    def of(cls, name_key: str) -> Blocking:
+        words = name_key.split()
+        return cls(frozenset(w[0] for w in words), len(words) <= 1)
+
+    def admits(self, candidate_key: str) -> bool:
+        words = candidate_key.split()
+        if not words or words[0][0] not in self.initials:
+            return False
+        return self.single_word or len(words) == 1 or any(w[0] in self.initials for w in words[1:])
 
 
 class Candidate(Protocol):

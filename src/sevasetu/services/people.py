@@ -26,7 +26,7 @@ from ..domain.identifiers import (
     normalize_identifier,
     normalize_phone,
 )
-from ..domain.matching import BIRTH_YEAR_TOLERANCE, NearMatch, blocking_initials, near_matches
+from ..domain.matching import BIRTH_YEAR_TOLERANCE, Blocking, NearMatch, near_matches
 from ..domain.names import name_key
 from ..domain.people import Identifier, Person, corrected, is_secret, new_person, person_details
 from .audit import record
@@ -127,7 +127,7 @@ def check_not_registered(
         person.area_code,
         date(year - BIRTH_YEAR_TOLERANCE, 1, 1),
         date(year + BIRTH_YEAR_TOLERANCE, 12, 31),
-        blocking_initials(person.name_key),
+        Blocking.of(person.name_key),
     )
     matches = near_matches(person.name_key, year, person.area_code, candidates)
     if matches:

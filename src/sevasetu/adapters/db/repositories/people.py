@@ -10,7 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from ....domain.errors import DuplicateIdentifier
 from ....domain.households import Household
 from ....domain.identifiers import IdentifierKind, error_label
-from ....domain.matching import CandidateRow
+from ....domain.matching import Blocking, CandidateRow
 from ....domain.people import Identifier, Person, Sex
 from ..tables import households, people, person_history, person_identifiers
 from .base import Repository
@@ -134,20 +134,26 @@ class PeopleRepository(Repository):
         return [(IdentifierKind(r.kind), r.person_id) for r in self.conn.execute(query)]
 
     def near_candidates(
-        self, state_code: str, area_code: str, first: date, last: date, initials: set[str]
+        self, state_code: str, area_code: str, first: date, last: date, block: Blocking
     ) -> list[CandidateRow]:
-        """People of a village born in a window with a word starting with one of the initials:
-        the candidates of search-before-register, only the columns compared."""
-        words = [people.c.name_key.startswith(i, autoescape=True) for i in initials] + [
-            people.c.name_key.contains(" " + i, autoescape=True) for i in initials
-        ]
+        """People of a village born in a window who pass the blocking rule of
+        ``domain.matching.Blocking``: the candidates of search-before-register, only the
+        columns compared."""
+        key = people.c.name_key
+        first_word = or_(*[key.startswith(i, autoescape=True) for i in block.initials])
+        rule = [first_word]
+        if not block.single_word:
+            rule.append(or_(
+                *[key.contains(" " + i, autoescape=True) for i in block.initials],
+                ~key.contains(" "),
+            ))  # fmt: skip
         query = (
             select(people.c.id, people.c.name_key, people.c.birth_date, people.c.area_code)
             .where(
                 people.c.state_code == state_code,
                 people.c.area_code == area_code,
                 people.c.birth_date.between(first, last),
-                or_(*words),
+                *rule,
             )
             .limit(5000)
         )
