@@ -53,9 +53,11 @@ fmt: venv ## format and fix what ruff can
 messages: venv ## re-extract translatable strings and update the bn/hi catalogues
 	@$(BIN)/python scripts/i18n_extract.py
 
-bench: venv ## run the benchmarks (PostgreSQL and SQLite); results go in docs/benchmarks.md by hand
-	@$(BIN)/python bench/load_people.py
-	@$(BIN)/python bench/api_throughput.py
+bench: venv ## run the benchmarks on PostgreSQL and SQLite (1M people; minutes); see docs/benchmarks.md
+	@command -v wrk >/dev/null 2>&1 || { SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
+	@$(BIN)/python bench/load_people.py --people 1000000
+	@$(BIN)/python bench/api_throughput.py --people 1000000
 
 clean: ## remove the venv, databases and caches
 	rm -rf $(VENV) var .pytest_cache .ruff_cache .mypy_cache .hypothesis
