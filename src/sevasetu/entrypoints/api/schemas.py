@@ -7,6 +7,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from ...domain.access import Principal
 from ...domain.areas import Area, Facility
 from ...domain.errors import DomainError
 from ...domain.households import Household
@@ -226,6 +227,11 @@ class PrincipalPublic(BaseModel):
     area_code: str | None
     state_code: str | None
     language: str
+
+    @classmethod
+    def of(cls, p: Principal) -> PrincipalPublic:
+        return cls(kind=p.kind, id=p.id, role=p.role.value, name=p.name, area_code=p.area_code,
+                   state_code=p.state_code, language=p.language)  # fmt: skip
 
 
 class UserCreate(Strict):

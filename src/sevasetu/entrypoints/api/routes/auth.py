@@ -2,7 +2,6 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request, Response
 
-from ....domain.access import Principal
 from ....services import auth as svc
 from ....services import family
 from ..deps import CtxDep, CurrentPrincipal, bearer_token
@@ -21,23 +20,11 @@ from ..schemas import (
 router = APIRouter(tags=["login and accounts"])
 
 
-def principal_public(p: Principal) -> PrincipalPublic:
-    return PrincipalPublic(
-        kind=p.kind,
-        id=p.id,
-        role=p.role.value,
-        name=p.name,
-        area_code=p.area_code,
-        state_code=p.state_code,
-        language=p.language,
-    )
-
-
 def _token(ctx: CtxDep, session: svc.Session) -> TokenPublic:
     return TokenPublic(
         access_token=session.token,
         expires_in=ctx.settings.token_ttl_hours * 3600,
-        principal=principal_public(session.principal),
+        principal=PrincipalPublic.of(session.principal),
     )
 
 
@@ -67,7 +54,7 @@ def logout(request: Request, ctx: CtxDep, _: CurrentPrincipal) -> Response:
 
 @router.get("/me", response_model=PrincipalPublic)
 def me(principal: CurrentPrincipal) -> PrincipalPublic:
-    return principal_public(principal)
+    return PrincipalPublic.of(principal)
 
 
 @router.get("/me/people", response_model=list[PersonPublic], summary="A citizen's family")
