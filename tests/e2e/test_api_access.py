@@ -220,3 +220,15 @@ def test_deleting_the_last_audit_entries_is_found(ctx, client):
     broken = {r.state_code: r.problem for r in verify_audit(ctx)}["IN-WB"]
     assert broken is not None and (broken.chain, broken.seq) == (last.chain, last.seq)
     assert broken.reason == "entries at the end were removed"
+
+
+def test_refused_access_is_audited_in_the_records_state(ctx, client):
+    nadia = staff(ctx, "asha.n2", "asha", NADIA_BLOCK)
+    raigarh = staff(ctx, "asha.r2", "asha", "IN-CG-RGH")
+    person = client.post("/api/v1/people", json=person_body(), headers=auth(nadia)).json()
+    assert client.get(f"/api/v1/people/{person['id']}", headers=auth(raigarh)).status_code == 403
+    with ctx.uow() as uow:
+        denied = [e for e in uow.audit.of_state("IN-WB") if e.action == "access.denied"]
+    assert [(d.subject_id, d.detail["refusal"]) for d in denied] == [(person["id"], "outside-area")]
+    assert denied[0].actor.startswith("user:")
+    assert all(r.problem is None for r in verify_audit(ctx))

@@ -39,6 +39,8 @@ class DomainError(Exception):
         "invalid"  # invalid | conflict | not_found | forbidden | unauthorized | unavailable
     )
     template: ClassVar[str] = "The request could not be carried out."
+    # (type, id, state) of the record a refusal was about, for the audit trail.
+    subject: tuple[str, str, str | None] | None = None
 
     def __init__(self, field: str | None = None, /, **params: Any) -> None:
         self.field = field

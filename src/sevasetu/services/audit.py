@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from ..domain.access import Principal
 from ..domain.audit import GENESIS_HASH, AuditEntry, ChainBreak, first_break
+from ..domain.errors import Forbidden, OutsideArea
 from .ports import Context, UnitOfWork
 
 # Events that belong to no state (a login attempt for an unknown username) form their own chain.
@@ -35,6 +37,34 @@ def record(
         subject_id=subject_id,
         detail=detail,
     )
+
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def audit_denials(use_case: F) -> F:
+    """A use case ``(ctx, principal, ...)`` whose refusals (a role without the right, a record
+    outside the caller's area) are appended to the trail in a unit of their own, after the
+    refused unit has rolled back, and then raised as before."""
+
+    @functools.wraps(use_case)
+    def audited(ctx: Context, principal: Principal, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return use_case(ctx, principal, *args, **kwargs)
+        except (Forbidden, OutsideArea) as refusal:
+            subject_type, subject_id, state = getattr(refusal, "subject", None) or (
+                "use_case",
+                use_case.__name__,
+                principal.state_code,
+            )
+            with ctx.uow(write=True) as uow:
+                record(ctx, uow, actor=principal, action="access.denied",
+                       subject_type=subject_type, subject_id=subject_id, state_code=state,
+                       refusal=refusal.code, use_case=use_case.__name__)  # fmt: skip
+                uow.commit()
+            raise
+
+    return audited  # type: ignore[return-value]
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,7 +8,7 @@ from ..domain.access import Action, Principal, require, require_area
 from ..domain.errors import InvalidRelation, NotFound, OutsideArea
 from ..domain.households import Household, Relation, check_roster
 from ..domain.people import Person
-from .audit import record
+from .audit import audit_denials, record
 from .people import (
     PersonInput,
     add_new_person,
@@ -32,6 +32,7 @@ class HouseholdView:
     members: list[Person]
 
 
+@audit_denials
 def register_household(
     ctx: Context,
     principal: Principal,
@@ -114,6 +115,7 @@ def register_household(
     return HouseholdView(household, placed)
 
 
+@audit_denials
 def get_household(ctx: Context, principal: Principal, household_id: str) -> HouseholdView:
     require(principal, Action.PERSON_READ)
     with ctx.uow(write=True) as uow:
@@ -121,7 +123,11 @@ def get_household(ctx: Context, principal: Principal, household_id: str) -> Hous
         household = uow.households.get(household_id)
         if household is None:
             raise NotFound("id", what="household", id=household_id)
-        require_area(principal, ctx.area_tree().get(household.area_code))
+        try:
+            require_area(principal, ctx.area_tree().get(household.area_code))
+        except OutsideArea as refusal:
+            refusal.subject = ("household", household.id, household.state_code)
+            raise
         members = uow.people.in_household(household.state_code, household.id)
         household.member_ids = [p.id for p in members]
         record(

@@ -14,6 +14,7 @@ from ..domain.areas import Area
 from ..domain.errors import (
     DomainError,
     DuplicateIdentifier,
+    Forbidden,
     NotFound,
     OutsideArea,
     PossibleDuplicate,
@@ -29,7 +30,7 @@ from ..domain.identifiers import (
 from ..domain.matching import BIRTH_YEAR_TOLERANCE, Blocking, NearMatch, near_matches
 from ..domain.names import name_key
 from ..domain.people import Identifier, Person, corrected, is_secret, new_person, person_details
-from .audit import record
+from .audit import audit_denials, record
 from .ports import Context, UnitOfWork
 
 
@@ -139,6 +140,7 @@ def check_not_registered(
         raise warning
 
 
+@audit_denials
 def register_person(
     ctx: Context, principal: Principal, data: PersonInput, *, confirm_new: bool = False
 ) -> Person:
@@ -182,15 +184,20 @@ def readable_person(ctx: Context, uow: UnitOfWork, principal: Principal, person_
     person = uow.people.get(person_id)
     if person is None:
         raise NotFound("id", what="person", id=person_id)
-    if principal.role is Role.CITIZEN:
-        if (person.state_code, person.id) not in uow.accounts.people_of(principal.id):
-            raise OutsideArea("id")
-        return person
-    require(principal, Action.PERSON_READ)
-    require_area(principal, ctx.area_tree().get(person.area_code))
+    try:
+        if principal.role is Role.CITIZEN:
+            if (person.state_code, person.id) not in uow.accounts.people_of(principal.id):
+                raise OutsideArea("id")
+            return person
+        require(principal, Action.PERSON_READ)
+        require_area(principal, ctx.area_tree().get(person.area_code))
+    except (Forbidden, OutsideArea) as refusal:
+        refusal.subject = ("person", person.id, person.state_code)  # for audit_denials
+        raise
     return person
 
 
+@audit_denials
 def get_person(ctx: Context, principal: Principal, person_id: str) -> Person:
     with ctx.uow(write=True) as uow:
         uow.defer_durability()
@@ -209,6 +216,7 @@ def get_person(ctx: Context, principal: Principal, person_id: str) -> Person:
     return person
 
 
+@audit_denials
 def person_history(ctx: Context, principal: Principal, person_id: str) -> list[dict[str, Any]]:
     with ctx.uow() as uow:
         person = readable_person(ctx, uow, principal, person_id)
@@ -218,6 +226,7 @@ def person_history(ctx: Context, principal: Principal, person_id: str) -> list[d
 CORRECTABLE = {"name", "sex", "birth_date", "age_years", "phone", "area_code", "identifiers"}
 
 
+@audit_denials
 def correct_person(
     ctx: Context,
     principal: Principal,
@@ -298,6 +307,7 @@ def correct_person(
     return updated
 
 
+@audit_denials
 def search_people(
     ctx: Context,
     principal: Principal,
