@@ -6,6 +6,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import APIRouter, FastAPI
+from starlette.middleware.gzip import GZipMiddleware
 
 from ...bootstrap import AppContext, bootstrap
 from ...config import Settings
@@ -42,4 +43,6 @@ def create_app(settings: Settings | None = None, ctx: AppContext | None = None) 
     # Outermost first: the body is checked before anyone keys a replay on it.
     app.add_middleware(Idempotency)
     app.add_middleware(BodyGuard, max_bytes=ctx.settings.max_body_bytes)
+    # Pages and long lists travel compressed to phones on slow networks; small answers as is.
+    app.add_middleware(GZipMiddleware, minimum_size=1024)
     return app
