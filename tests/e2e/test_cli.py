@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
@@ -94,3 +95,19 @@ def test_placeholder_secret_is_refused_outside_development(env, monkeypatch):
     refused = run("audit", "verify")
     assert refused.exit_code == 2
     assert "SEVASETU_SECRET_KEY" in refused.output
+
+
+def test_schedule_due_answers_for_any_birth_date_and_history():
+    result = run("schedule", "due", "--dob", "2026-03-31", "--as-of", "2026-12-31", "--given",
+                 "BCG=2026-03-31", "--given", "opv1=2026-05-12", "--json")  # fmt: skip
+    assert result.exit_code == 0, result.output
+    rows = {r["code"]: r for r in json.loads(result.stdout)}
+    assert set(rows["MR1"]) == {"code", "status", "due_date", "last_date", "given_date"}
+    assert rows["MR1"] == {"code": "MR1", "status": "due", "due_date": "2026-12-31",
+                           "last_date": "2031-03-30", "given_date": None}  # fmt: skip
+    assert rows["OPV1"]["status"] == "given"
+    bad = run("schedule", "due", "--dob", "2026-02-30", "--as-of", "2026-12-31")
+    assert bad.exit_code == 2 and "not a date" in bad.output
+    unknown = run("schedule", "due", "--dob", "2026-01-01", "--as-of", "2026-12-31",
+                  "--schedule", "mars")  # fmt: skip
+    assert unknown.exit_code == 2 and "india-uip" in unknown.output

@@ -22,12 +22,14 @@ demo_app = typer.Typer(help="The demo district.", no_args_is_help=True)
 users_app = typer.Typer(help="Staff users and API tokens.", no_args_is_help=True)
 audit_app = typer.Typer(help="The audit trail.", no_args_is_help=True)
 areas_app = typer.Typer(help="Areas and facilities.", no_args_is_help=True)
+schedule_app = typer.Typer(help="Immunisation schedules.", no_args_is_help=True)
 for sub, name in (
     (db_app, "db"),
     (demo_app, "demo"),
     (users_app, "users"),
     (audit_app, "audit"),
     (areas_app, "areas"),
+    (schedule_app, "schedule"),
 ):
     app.add_typer(sub, name=name)
 
@@ -217,6 +219,59 @@ def audit_verify() -> None:
                     soft_wrap=True,
                 )
         raise typer.Exit(1)
+
+
+@schedule_app.command("due")
+@friendly
+def schedule_due(
+    dob: Annotated[str, typer.Option(help="date of birth, YYYY-MM-DD")],
+    as_of: Annotated[str, typer.Option(help="the day to judge, YYYY-MM-DD")],
+    given: Annotated[list[str] | None, typer.Option(help="CODE=YYYY-MM-DD, repeatable")] = None,
+    schedule: Annotated[str, typer.Option(help="schedule file name")] = "india-uip",
+    flag: Annotated[
+        list[str] | None, typer.Option(help="area flag: je_endemic, pcv_offered")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="a JSON list instead of a table")] = False,
+) -> None:
+    """Every dose of a schedule for a child: status, due date, latest date."""
+    import json
+    from datetime import date
+
+    from ..adapters.schedules import load_schedule
+    from ..domain.errors import InvalidInput
+    from ..domain.schedule import due_doses
+
+    def day(text: str, field: str) -> date:
+        try:
+            return date.fromisoformat(text)
+        except ValueError:
+            raise InvalidInput(field, reason=f"{text!r} is not a date YYYY-MM-DD.") from None
+
+    history = {}
+    for item in given or []:
+        code, _, when = item.partition("=")
+        history[code.strip().upper()] = day(when.strip(), "given")
+    statuses = due_doses(
+        load_schedule(schedule), birth=day(dob, "dob"), today=day(as_of, "as_of"),
+        given=history, flags=frozenset(flag or []),
+    )  # fmt: skip
+    rows = [
+        {"code": s.code, "status": s.status.value,
+         "due_date": s.due_date.isoformat() if s.due_date else None,
+         "last_date": s.last_date.isoformat() if s.last_date else None,
+         "given_date": s.given_date.isoformat() if s.given_date else None}
+        for s in statuses
+    ]  # fmt: skip
+    if as_json:
+        sys.stdout.write(json.dumps(rows, indent=2) + "\n")
+        return
+    colours = {"given": "green", "due": "yellow", "overdue": "red", "upcoming": "cyan"}
+    table = Table("dose", "status", "due", "latest", "given")
+    for r in rows:
+        colour = colours.get(str(r["status"]), "dim")
+        table.add_row(r["code"], f"[{colour}]{r['status']}[/{colour}]", r["due_date"] or "",
+                      r["last_date"] or "", r["given_date"] or "")  # fmt: skip
+    out.print(table)
 
 
 if __name__ == "__main__":  # pragma: no cover
