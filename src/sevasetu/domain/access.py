@@ -28,6 +28,7 @@ class Action(StrEnum):
     HOUSEHOLD_REGISTER = "register households"
     USER_MANAGE = "manage users"
     AUDIT_READ = "read the audit trail"
+    VACCINATION_RECORD = "record vaccinations"
 
 
 _FIELD_WORK = frozenset(
@@ -37,9 +38,9 @@ _FIELD_WORK = frozenset(
 PERMISSIONS: dict[Role, frozenset[Action]] = {
     Role.CITIZEN: frozenset(),  # citizens act on their own family through their account
     Role.ASHA: _FIELD_WORK,
-    Role.ANM: _FIELD_WORK,
+    Role.ANM: _FIELD_WORK | {Action.VACCINATION_RECORD},
     Role.VERIFIER: frozenset({Action.PERSON_READ}),
-    Role.FACILITY_ADMIN: _FIELD_WORK,
+    Role.FACILITY_ADMIN: _FIELD_WORK | {Action.VACCINATION_RECORD},
     Role.DISTRICT_OFFICER: _FIELD_WORK | {Action.USER_MANAGE},
     Role.STATE_ADMIN: _FIELD_WORK | {Action.USER_MANAGE, Action.AUDIT_READ},
     Role.AUDITOR: frozenset({Action.PERSON_READ, Action.AUDIT_READ}),

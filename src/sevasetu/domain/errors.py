@@ -197,3 +197,10 @@ class OutsideArea(DomainError):
     code = "outside-area"
     kind = "forbidden"
     template = "This record belongs to an area outside yours."
+
+
+class DoseRefused(DomainError):
+    """A dose out of schedule; the vaccinator may record it anyway with an override reason."""
+
+    code = "dose-out-of-schedule"
+    template = "{code} cannot be given on {day}: {reason}."

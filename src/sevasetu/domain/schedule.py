@@ -197,3 +197,37 @@ def _judge(
     if today <= due + timedelta(days=schedule.grace_days):
         return DoseStatus(dose.code, Status.DUE, due, last)
     return DoseStatus(dose.code, Status.OVERDUE, due, last)
+
+
+def check_dose(
+    schedule: Schedule,
+    code: str,
+    *,
+    birth: date,
+    on: date,
+    given: Mapping[str, date],
+    flags: frozenset[str] = frozenset(),
+) -> None:
+    """May ``code`` be given on ``on``, with these earlier doses? Raises DoseRefused with the
+    reason: already given, too early (with the date it is due), expired, not applicable."""
+    from .errors import DoseRefused
+
+    schedule.dose(code)
+    earlier = {c: d for c, d in given.items() if d <= on and c != code}
+    if code in given:
+        raise DoseRefused("code", code=code, day=on.isoformat(), reason=Reason(
+            "it was already given on {day}", day=given[code].isoformat()))  # fmt: skip
+    judged = {s.code: s for s in due_doses(schedule, birth=birth, today=on, given=earlier,
+                                           flags=flags)}[code]  # fmt: skip
+    if judged.status in (Status.DUE, Status.OVERDUE):
+        return
+    missing = [p.code for p in _previous(schedule, schedule.dose(code)) if p.code not in earlier]
+    if judged.status is Status.UPCOMING and missing and not schedule.dose(code).follows:
+        reason = Reason("{previous} has not been given yet", previous=missing[0])
+    elif judged.status is Status.UPCOMING:
+        reason = Reason("it is due from {due}", due=str(judged.due_date))
+    elif judged.status is Status.EXPIRED:
+        reason = Reason("the child is past the age for it ({last})", last=str(judged.last_date))
+    else:
+        reason = Reason("it does not apply to this child")
+    raise DoseRefused("code", code=code, day=on.isoformat(), reason=reason)

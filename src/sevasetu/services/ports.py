@@ -32,6 +32,7 @@ class UnitOfWork(Protocol):
     otps: Any
     audit: Any
     idempotency: Any
+    vaccinations: Any
 
     def __enter__(self) -> UnitOfWork: ...
     def __exit__(

@@ -233,3 +233,26 @@ idempotency_keys = Table(
     Column("created_at", UtcDateTime, nullable=False),
     Column("completed_at", UtcDateTime),
 )
+
+vaccinations = Table(
+    "vaccinations",
+    metadata,
+    Column("state_code", String(STATE), primary_key=True),
+    Column("id", String(ID), primary_key=True),
+    Column("person_id", String(ID), nullable=False),
+    Column("schedule", String(40), nullable=False),
+    Column("dose_code", String(12), nullable=False),
+    Column("given_on", Date, nullable=False),
+    Column("facility_code", String(AREA), ForeignKey("facilities.code")),
+    Column("product", String(80), nullable=False, default=""),
+    Column("lot", String(40), nullable=False, default=""),
+    Column("lot_expiry", Date),
+    Column("source", String(12), nullable=False),
+    Column("evidence", String(300), nullable=False, default=""),
+    Column("override_reason", String(300)),
+    Column("recorded_by", String(60), nullable=False),
+    Column("recorded_at", UtcDateTime, nullable=False),
+    ForeignKeyConstraint(["state_code", "person_id"], ["people.state_code", "people.id"]),
+    # One record per dose of a schedule per person: a second one is a correction, not a dose.
+    UniqueConstraint("state_code", "person_id", "schedule", "dose_code"),
+)

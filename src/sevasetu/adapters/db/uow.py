@@ -17,6 +17,7 @@ from .repositories import (
     PeopleRepository,
     TokenRepository,
     UserRepository,
+    VaccinationRepository,
 )
 
 
@@ -36,6 +37,7 @@ class SqlUnitOfWork:
     otps: OtpRepository
     audit: AuditRepository
     idempotency: IdempotencyRepository
+    vaccinations: VaccinationRepository
 
     def __init__(self, engine: Engine, *, write: bool = False) -> None:
         self.engine = engine
@@ -65,6 +67,7 @@ class SqlUnitOfWork:
         self.otps = OtpRepository(conn)
         self.audit = AuditRepository(conn)
         self.idempotency = IdempotencyRepository(conn)
+        self.vaccinations = VaccinationRepository(conn)
         return self
 
     def __exit__(

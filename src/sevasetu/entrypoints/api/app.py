@@ -12,7 +12,7 @@ from ...bootstrap import AppContext, bootstrap
 from ...config import Settings
 from . import problems
 from .middleware import BodyGuard, Idempotency
-from .routes import areas, auth, health, households, people
+from .routes import areas, auth, health, households, people, vaccinations
 
 
 def create_app(settings: Settings | None = None, ctx: AppContext | None = None) -> FastAPI:
@@ -32,7 +32,7 @@ def create_app(settings: Settings | None = None, ctx: AppContext | None = None) 
     )
     app.state.ctx = ctx
     api = APIRouter(prefix="/api/v1")
-    for module in (auth, areas, people, households):
+    for module in (auth, areas, people, households, vaccinations):
         api.include_router(module.router)
     app.include_router(api)
     app.include_router(health.router)

@@ -3,6 +3,7 @@ from .areas import AreaRepository
 from .audit import AuditRepository
 from .idempotency import IdempotencyRepository
 from .people import HouseholdRepository, PeopleRepository
+from .vaccinations import VaccinationRepository
 
 __all__ = [
     "AccountRepository",
@@ -14,4 +15,5 @@ __all__ = [
     "PeopleRepository",
     "TokenRepository",
     "UserRepository",
+    "VaccinationRepository",
 ]

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 
 from ....domain.areas import Area, Facility, FacilityKind
 from ..tables import areas, facilities
@@ -51,10 +51,16 @@ class AreaRepository(Repository):
         upsert(self.conn, facilities, rows, ["code"])
         return len(rows)
 
+    def facilities_by_code(self, codes: list[str]) -> list[Facility]:
+        return self._facilities(select(facilities).where(facilities.c.code.in_(codes)))
+
     def facilities(self, area_codes: list[str] | None = None) -> list[Facility]:
         query = select(facilities).order_by(facilities.c.name)
         if area_codes is not None:
             query = query.where(facilities.c.area_code.in_(area_codes))
+        return self._facilities(query)
+
+    def _facilities(self, query: Select) -> list[Facility]:  # type: ignore[type-arg]
         return [
             Facility(
                 r.code,

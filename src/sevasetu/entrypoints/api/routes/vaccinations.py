@@ -1,0 +1,93 @@
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+from pydantic import BaseModel, Field
+
+from ....domain.vaccinations import Vaccination
+from ....services import vaccinations as svc
+from ..deps import CtxDep, CurrentPrincipal
+from ..schemas import Strict
+
+router = APIRouter(tags=["vaccinations"])
+
+
+class VaccinationCreate(Strict):
+    person_id: str = Field(max_length=36)
+    dose_code: str = Field(max_length=12, examples=["PENTA1"])
+    given_on: date
+    schedule: str = Field(default="india-uip", max_length=40)
+    facility_code: str | None = Field(default=None, max_length=40)
+    product: str = Field(default="", max_length=80)
+    lot: str = Field(default="", max_length=40)
+    lot_expiry: date | None = None
+    backdated: bool = Field(default=False, description="given elsewhere or earlier")
+    evidence: str = Field(default="", max_length=300)
+    override_reason: str | None = Field(
+        default=None, max_length=300, description="record a dose out of schedule, audited"
+    )
+
+
+class VaccinationPublic(BaseModel):
+    id: str
+    person_id: str
+    schedule: str
+    dose_code: str
+    given_on: date
+    facility_code: str | None
+    product: str
+    lot: str
+    lot_expiry: date | None
+    source: str
+    evidence: str
+    override_reason: str | None
+    recorded_by: str
+    recorded_at: datetime
+
+    @classmethod
+    def of(cls, v: Vaccination) -> VaccinationPublic:
+        return cls(**{name: getattr(v, name) for name in cls.model_fields})
+
+
+class DoseStatusPublic(BaseModel):
+    code: str
+    status: str
+    due_date: date | None
+    last_date: date | None
+    given_date: date | None
+
+
+class SchedulePublic(BaseModel):
+    person_id: str
+    schedule: str
+    as_of: date
+    doses: list[DoseStatusPublic]
+    vaccinations: list[VaccinationPublic]
+
+
+@router.post("/vaccinations", status_code=201, response_model=VaccinationPublic,
+             summary="Record a dose given (or given earlier elsewhere)")  # fmt: skip
+def record(body: VaccinationCreate, ctx: CtxDep, principal: CurrentPrincipal) -> VaccinationPublic:
+    data = svc.VaccinationInput(**body.model_dump())
+    return VaccinationPublic.of(svc.record_vaccination(ctx, principal, data))
+
+
+@router.get("/people/{person_id}/schedule", response_model=SchedulePublic,
+            summary="Every dose of a schedule for a person, from their doses")  # fmt: skip
+def schedule(
+    person_id: str,
+    ctx: CtxDep,
+    principal: CurrentPrincipal,
+    schedule: Annotated[str, Query(max_length=40)] = "india-uip",
+    as_of: date | None = None,
+) -> SchedulePublic:
+    day = as_of or ctx.today()
+    doses, given = svc.person_schedule(ctx, principal, person_id, schedule_name=schedule, as_of=day)
+    return SchedulePublic(
+        person_id=person_id, schedule=schedule, as_of=day,
+        doses=[DoseStatusPublic(code=d.code, status=d.status.value, due_date=d.due_date,
+                                last_date=d.last_date, given_date=d.given_date) for d in doses],
+        vaccinations=[VaccinationPublic.of(v) for v in given],
+    )  # fmt: skip
