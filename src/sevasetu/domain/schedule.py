@@ -86,17 +86,34 @@ class Schedule:
     title: str
     doses: tuple[Dose, ...]
     grace_days: int = 28  # due until this many days after the due date, overdue after
+    # Indexes built once: the engine judges millions of children against one schedule.
+    by_code: dict[str, Dose] = field(init=False, repr=False, compare=False)
+    previous_of: dict[str, tuple[Dose, ...]] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        by_code = {d.code: d for d in self.doses}
+        by_place = {(d.series, d.number): d for d in self.doses}
+        previous = {
+            d.code: tuple(
+                (
+                    [by_place[(d.series, d.number - 1)]]
+                    if (d.series, d.number - 1) in by_place
+                    else []
+                )
+                + [by_code[c] for c in d.follows if c in by_code]
+            )
+            for d in self.doses
+        }
+        object.__setattr__(self, "by_code", by_code)
+        object.__setattr__(self, "previous_of", previous)
 
     def dose(self, code: str) -> Dose:
-        for d in self.doses:
-            if d.code == code:
-                return d
-        raise InvalidInput(
-            "code",
-            reason=Reason(
-                "{code} is not a dose of the {schedule} schedule.", code=code, schedule=self.name
-            ),
-        )
+        try:
+            return self.by_code[code]
+        except KeyError:
+            raise InvalidInput("code", reason=Reason(
+                "{code} is not a dose of the {schedule} schedule.", code=code, schedule=self.name,
+            )) from None  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,9 +169,8 @@ def due_doses(
 _NEVER = frozenset({Status.NOT_APPLICABLE, Status.EXPIRED})
 
 
-def _previous(schedule: Schedule, dose: Dose) -> list[Dose]:
-    before = [d for d in schedule.doses if d.series == dose.series and d.number == dose.number - 1]
-    return before + [schedule.dose(code) for code in dose.follows]
+def _previous(schedule: Schedule, dose: Dose) -> tuple[Dose, ...]:
+    return schedule.previous_of[dose.code]
 
 
 def _judge(
@@ -190,7 +206,7 @@ def _judge(
             if dose.min_interval is not None:
                 due = max(due, dose.min_interval.after(anchor))
             waiting_for_previous = not any(p.code in given for p in previous)
-    if last is not None and (today > last or due > last):
+    if last is not None and today > last:
         return DoseStatus(dose.code, Status.EXPIRED, due, last)
     if waiting_for_previous or today < due:
         return DoseStatus(dose.code, Status.UPCOMING, due, last)
