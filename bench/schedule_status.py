@@ -44,13 +44,9 @@ def judge_chunk(args: tuple[int, int]) -> int:
                 if status.status is not Status.NOT_APPLICABLE and birth <= day <= TODAY:
                     given[status.code] = day
         # The judged figure: the child's statuses from their history.
-        judged = due_doses(schedule, birth=birth, today=TODAY, given=_valid(schedule, birth, given))
+        judged = due_doses(schedule, birth=birth, today=TODAY, given=given)
         due_or_overdue += any(s.status in (Status.DUE, Status.OVERDUE) for s in judged)
     return due_or_overdue
-
-
-def _valid(schedule, birth: date, given: dict[str, date]) -> dict[str, date]:  # type: ignore[no-untyped-def]
-    return {c: d for c, d in given.items() if d >= birth}
 
 
 def main() -> None:
