@@ -118,7 +118,7 @@ def load_demo(
     # This thread generates (pure Python) while writers insert (mostly waiting for the
     # database); on PostgreSQL two writers keep two server processes busy. SQLite has one
     # writer at a time anyway.
-    writers = 1 if _is_sqlite(ctx) else 2
+    writers = 1 if ctx.settings.is_sqlite else 2
 
     def insert(batch: DemoBatch) -> None:
         with ctx.uow(write=True) as uow:
@@ -153,10 +153,6 @@ def load_demo(
     _audit(ctx, tree, shares, per_area)
     users = _demo_users(ctx, tree)
     return DemoSummary(counts["people"], counts["households"], counts["identifiers"], users)
-
-
-def _is_sqlite(ctx: Context) -> bool:
-    return str(getattr(ctx.settings, "database_url", "")).startswith("sqlite")
 
 
 def demo_residences(

@@ -65,7 +65,3 @@ def _sqlite_engine(url: str, *, echo: bool) -> Engine:
     # waits up to 100 ms a try, which turns a short queue into second-long tails).
     _WRITERS[engine] = threading.RLock()
     return engine
-
-
-def is_sqlite(engine: Engine) -> bool:
-    return engine.dialect.name == "sqlite"

@@ -8,6 +8,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from ...domain.access import Principal
+from ...domain.accounts import UserRecord
 from ...domain.areas import Area, Facility
 from ...domain.errors import DomainError
 from ...domain.households import Household
@@ -251,6 +252,11 @@ class UserPublic(BaseModel):
     area_code: str
     state_code: str
     language: str
+
+    @classmethod
+    def of(cls, u: UserRecord) -> UserPublic:
+        return cls(id=u.id, username=u.username, full_name=u.full_name, role=u.role.value,
+                   area_code=u.area_code, state_code=u.state_code, language=u.language)  # fmt: skip
 
 
 def conflict_extensions(error: DomainError) -> dict[str, Any]:

@@ -39,11 +39,6 @@ class UserRepository(Repository):
             .values(failed_logins=failed_logins, locked_until=locked_until)
         )
 
-    def set_password(self, user_id: str, password_hash: str) -> None:
-        self.conn.execute(
-            update(users).where(users.c.id == user_id).values(password_hash=password_hash)
-        )
-
 
 class AccountRepository(Repository):
     def by_phone(self, phone: str) -> AccountRecord | None:

@@ -108,12 +108,3 @@ class AuditRepository(Repository):
             .limit(limit)
         )
         return list(reversed([_entry(r) for r in rows]))
-
-    def for_subject(self, subject_type: str, subject_id: str, limit: int = 50) -> list[AuditEntry]:
-        rows = self.conn.execute(
-            select(audit_log)
-            .where(audit_log.c.subject_type == subject_type, audit_log.c.subject_id == subject_id)
-            .order_by(audit_log.c.at.desc())
-            .limit(limit)
-        )
-        return [_entry(r) for r in rows]

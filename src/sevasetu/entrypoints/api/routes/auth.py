@@ -84,12 +84,4 @@ def add_user(body: UserCreate, ctx: CtxDep, principal: CurrentPrincipal) -> User
         full_name=body.full_name,
         language=body.language,
     )
-    return UserPublic(
-        id=user.id,
-        username=user.username,
-        full_name=user.full_name,
-        role=user.role.value,
-        area_code=user.area_code,
-        state_code=user.state_code,
-        language=user.language,
-    )
+    return UserPublic.of(user)
