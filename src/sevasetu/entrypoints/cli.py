@@ -2,19 +2,15 @@
 
 from __future__ import annotations
 
-import functools
 import sys
-from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
-from ..bootstrap import AppContext, bootstrap
-from ..domain.errors import DomainError
+from .commands import context, err, friendly, out
 
 app = typer.Typer(help="sevasetu: beneficiary registry and services.", no_args_is_help=True)
 db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
@@ -33,32 +29,8 @@ for sub, name in (
 ):
     app.add_typer(sub, name=name)
 
-out = Console()
-err = Console(stderr=True)
-F = TypeVar("F", bound=Callable[..., Any])
-
-
-def friendly(fn: F) -> F:
-    """A domain error ends the command with its sentence and exit code 2, not a traceback."""
-
-    @functools.wraps(fn)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return fn(*args, **kwargs)
-        except DomainError as exc:
-            where = f" ({exc.field})" if exc.field else ""
-            err.print(f"[red]error{where}:[/red] {exc.message()}")
-            raise typer.Exit(2) from None
-
-    return wrapper  # type: ignore[return-value]
-
-
-def context() -> AppContext:
-    try:
-        return bootstrap()
-    except ValueError as exc:  # settings refused
-        err.print(f"[red]configuration error:[/red] {exc}")
-        raise typer.Exit(2) from None
+# Command groups kept in their own modules under ``commands/``, one line each:
+# (none yet)
 
 
 @app.command()
