@@ -9,11 +9,13 @@ months after 31 May is the last day of February.
 from __future__ import annotations
 
 import calendar
+import functools
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from enum import StrEnum
+from typing import NamedTuple
 
 from .errors import InvalidInput, Reason
 
@@ -41,13 +43,17 @@ class Age:
             return start + timedelta(days=self.amount)
         if self.unit == "w":
             return start + timedelta(weeks=self.amount)
-        months = self.amount * (12 if self.unit == "y" else 1)
-        year, month = divmod(start.month - 1 + months, 12)
-        year, month = start.year + year, month + 1
-        return date(year, month, min(start.day, calendar.monthrange(year, month)[1]))
+        return _months_after(start, self.amount * (12 if self.unit == "y" else 1))
 
     def __str__(self) -> str:
         return f"{self.amount}{self.unit}"
+
+
+@functools.lru_cache(maxsize=65536)
+def _months_after(start: date, months: int) -> date:
+    year, month = divmod(start.month - 1 + months, 12)
+    year, month = start.year + year, month + 1
+    return date(year, month, min(start.day, calendar.monthrange(year, month)[1]))
 
 
 class Status(StrEnum):
@@ -89,6 +95,11 @@ class Schedule:
     # Indexes built once: the engine judges millions of children against one schedule.
     by_code: dict[str, Dose] = field(init=False, repr=False, compare=False)
     previous_of: dict[str, tuple[Dose, ...]] = field(init=False, repr=False, compare=False)
+    series_previous: dict[str, str] = field(init=False, repr=False, compare=False)
+    grace: timedelta = field(init=False, repr=False, compare=False)
+    _by_birth: dict[date, tuple[BirthDates, ...]] = field(
+        init=False, repr=False, compare=False, default_factory=dict
+    )
 
     def __post_init__(self) -> None:
         by_code = {d.code: d for d in self.doses}
@@ -106,6 +117,22 @@ class Schedule:
         }
         object.__setattr__(self, "by_code", by_code)
         object.__setattr__(self, "previous_of", previous)
+        object.__setattr__(self, "series_previous", {
+            d.code: by_place[(d.series, d.number - 1)].code
+            for d in self.doses if (d.series, d.number - 1) in by_place
+        })  # fmt: skip
+        object.__setattr__(self, "grace", timedelta(days=self.grace_days))
+
+    def dates_for(self, birth: date) -> tuple[BirthDates, ...]:
+        """Each dose's dates for a child born on ``birth``, in schedule order. Children share
+        birth dates (a district's million children have fewer than 6,000), so they are kept."""
+        found = self._by_birth.get(birth)
+        if found is None:
+            if len(self._by_birth) >= _BIRTH_DATES_KEPT:
+                self._by_birth.clear()
+            found = tuple(_birth_dates(self, d, birth) for d in self.doses)
+            self._by_birth[birth] = found
+        return found
 
     def dose(self, code: str) -> Dose:
         try:
@@ -116,8 +143,34 @@ class Schedule:
             )) from None  # fmt: skip
 
 
+_BIRTH_DATES_KEPT = 20_000
+
+
 @dataclass(frozen=True, slots=True)
-class DoseStatus:
+class BirthDates:
+    """One dose's dates for one birth date: recommended, last day, and rule limits."""
+
+    due: date
+    last: date | None
+    requires_before: tuple[tuple[str, date], ...]  # (dose code, given before this day)
+    catch_up_from: date | None  # the catch-up dose applies from the day its primary expires
+    catch_up_never: bool  # the primary never expires: the catch-up never applies
+
+
+def _birth_dates(schedule: Schedule, dose: Dose, birth: date) -> BirthDates:
+    primary = schedule.by_code[dose.catch_up_for].latest if dose.catch_up_for else None
+    return BirthDates(
+        due=dose.due.after(birth),
+        last=dose.latest.after(birth) - timedelta(days=1) if dose.latest else None,
+        requires_before=tuple((c, a.after(birth)) for c, a in dose.requires_before.items()),
+        catch_up_from=primary.after(birth) if primary else None,
+        catch_up_never=dose.catch_up_for is not None and primary is None,
+    )
+
+
+class DoseStatus(NamedTuple):
+    """One dose's standing for a child on a day (a tuple: millions are made per run)."""
+
     code: str
     status: Status
     due_date: date | None
@@ -135,7 +188,8 @@ def due_doses(
 ) -> list[DoseStatus]:
     """Every child dose of the schedule as of ``today``, in schedule order."""
     for code, day in given.items():
-        schedule.dose(code)
+        if code not in schedule.by_code:
+            schedule.dose(code)  # raises, naming the schedule
         if day < birth or day > today:
             raise InvalidInput(
                 "given",
@@ -148,15 +202,15 @@ def due_doses(
     expected: dict[str, date] = {}  # when each dose was or will be given, for the next one
     judged: dict[str, Status] = {}
     result = []
-    for dose in schedule.doses:
-        status = _judge(schedule, dose, birth, today, given, flags, expected)
-        lost = [
-            judged[p.code] for p in _previous(schedule, dose)
-            if p.series == dose.series and judged.get(p.code) in _NEVER
-        ]  # fmt: skip
-        if lost and status.status not in (Status.GIVEN, Status.NOT_APPLICABLE):
+    previous_of, series_previous = schedule.previous_of, schedule.series_previous
+    for dose, dates in zip(schedule.doses, schedule.dates_for(birth), strict=True):
+        status = _judge(schedule, dose, dates, previous_of[dose.code], today, given, flags,
+                        expected)  # fmt: skip
+        before = series_previous.get(dose.code)
+        lost = judged.get(before) if before is not None else None
+        if lost in _NEVER and status.status not in (Status.GIVEN, Status.NOT_APPLICABLE):
             # The dose before it can never be given, so neither can this one.
-            status = DoseStatus(dose.code, lost[0], None, status.last_date)
+            status = DoseStatus(dose.code, lost, None, status.last_date)  # type: ignore[arg-type]
         judged[dose.code] = status.status
         if status.status is Status.GIVEN:
             expected[dose.code] = status.given_date  # type: ignore[assignment]
@@ -176,28 +230,26 @@ def _previous(schedule: Schedule, dose: Dose) -> tuple[Dose, ...]:
 def _judge(
     schedule: Schedule,
     dose: Dose,
-    birth: date,
+    dates: BirthDates,
+    previous: tuple[Dose, ...],
     today: date,
     given: Mapping[str, date],
     flags: frozenset[str],
     expected: Mapping[str, date],
 ) -> DoseStatus:
-    last = dose.latest.after(birth) - timedelta(days=1) if dose.latest else None
+    last = dates.last
     if dose.group != "child" or (dose.applies_if and dose.applies_if not in flags):
         return DoseStatus(dose.code, Status.NOT_APPLICABLE, None, None)
     if dose.code in given:
         return DoseStatus(dose.code, Status.GIVEN, None, last, given[dose.code])
-    for code, by_age in dose.requires_before.items():
-        limit = by_age.after(birth)
+    for code, limit in dates.requires_before:
         if (code in given and given[code] >= limit) or (code not in given and today >= limit):
             return DoseStatus(dose.code, Status.NOT_APPLICABLE, None, last)
-    if dose.catch_up_for is not None:
-        started = given.get(dose.catch_up_for)
-        primary_latest = schedule.dose(dose.catch_up_for).latest
-        if started is not None or primary_latest is None or today < primary_latest.after(birth):
-            return DoseStatus(dose.code, Status.NOT_APPLICABLE, None, last)
-    due = dose.due.after(birth)
-    previous = _previous(schedule, dose)
+    if dose.catch_up_for is not None and (
+        dose.catch_up_for in given or dates.catch_up_never or today < dates.catch_up_from  # type: ignore[operator]
+    ):
+        return DoseStatus(dose.code, Status.NOT_APPLICABLE, None, last)
+    due = dates.due
     waiting_for_previous = False
     if previous:
         before = [expected[p.code] for p in previous if p.code in expected]
@@ -210,7 +262,7 @@ def _judge(
         return DoseStatus(dose.code, Status.EXPIRED, due, last)
     if waiting_for_previous or today < due:
         return DoseStatus(dose.code, Status.UPCOMING, due, last)
-    if today <= due + timedelta(days=schedule.grace_days):
+    if today <= due + schedule.grace:
         return DoseStatus(dose.code, Status.DUE, due, last)
     return DoseStatus(dose.code, Status.OVERDUE, due, last)
 
