@@ -205,7 +205,7 @@ def run_backend(backend: str, args: argparse.Namespace) -> dict:
         for name, script, path in [
             ("empty", "wrk_empty.lua", "/livez"),
             ("read", "wrk_get_person.lua", "/"),
-            ("register", "wrk_register.lua", "/"),
+            ("register", "wrk_post.lua", "/"),
         ]:
             console.print(f"[bold]{backend}[/bold]: {name} for {args.seconds}s ...")
             wrk("wrk_empty.lua", base + "/livez", env, 2, 4)  # warm the workers

@@ -14,13 +14,14 @@ from sqlalchemy import Engine
 
 from .adapters.db.engine import make_engine
 from .adapters.db.uow import SqlUnitOfWork
+from .adapters.notifier import ChannelNotifier, ConsoleWhatsApp
 from .adapters.passwords import Argon2Passwords
 from .adapters.sms.console import ConsoleSms
 from .config import Settings
 from .domain.areas import AreaTree
 from .domain.identifiers import IdentifierKind
 from .services.auth import PrincipalCache
-from .services.ports import PasswordHasher, SmsSender
+from .services.ports import Notifier, PasswordHasher, SmsSender
 
 
 class AppContext:
@@ -32,12 +33,16 @@ class AppContext:
         *,
         engine: Engine | None = None,
         sms: SmsSender | None = None,
+        notifier: Notifier | None = None,
         passwords: PasswordHasher | None = None,
         clock: Callable[[], datetime] | None = None,
     ) -> None:
         self.settings = settings
         self.engine = engine or make_engine(settings.database_url, pool_size=settings.db_pool_size)
         self.sms = sms or ConsoleSms()
+        self.notifier = notifier or ChannelNotifier(
+            {"sms": self.sms, "whatsapp": ConsoleWhatsApp()}
+        )
         self.passwords = passwords or Argon2Passwords()
         self.zone = ZoneInfo(settings.time_zone)
         self._clock = clock or (lambda: datetime.now(UTC))

@@ -29,6 +29,11 @@ def dose(child, code, day, **extra):
 
 def test_an_anm_in_another_district_records_a_dose(ctx, client, child):
     raigarh_anm = staff(ctx, "anm.raigarh", "anm", "IN-CG-RGH")
+    lot = {"product": "BCG (SII)", "lot": "B123", "expiry": "2027-01-31", "dose_codes": ["BCG"],
+           "doses_received": 200}  # fmt: skip
+    admin = staff(ctx, "fa.raigarh", "facility_admin", "IN-CG-RGH")
+    assert client.post("/api/v1/facilities/IN-CG-RGH-RGH-CHC/lots", json=lot,
+                       headers=auth(admin)).status_code == 201  # fmt: skip
     recorded = client.post(
         "/api/v1/vaccinations",
         headers=auth(raigarh_anm),

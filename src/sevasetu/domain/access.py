@@ -29,6 +29,13 @@ class Action(StrEnum):
     USER_MANAGE = "manage users"
     AUDIT_READ = "read the audit trail"
     VACCINATION_RECORD = "record vaccinations"
+    PREGNANCY_REGISTER = "register pregnancies and antenatal visits"
+    DELIVERY_RECORD = "record deliveries"
+    AEFI_REPORT = "report adverse events after immunisation"
+    AEFI_READ = "read the district's adverse events after immunisation"
+    LOT_MANAGE = "manage vaccine lots"
+    SESSION_PLAN = "plan vaccination sessions"
+    LOT_READ = "read vaccine lots"
 
 
 _FIELD_WORK = frozenset(
@@ -45,6 +52,29 @@ PERMISSIONS: dict[Role, frozenset[Action]] = {
     Role.STATE_ADMIN: _FIELD_WORK | {Action.USER_MANAGE, Action.AUDIT_READ},
     Role.AUDITOR: frozenset({Action.PERSON_READ, Action.AUDIT_READ}),
 }
+# Vaccine lots: vaccinators see what their facility holds; a facility admin or higher adds lots.
+_LOTS: dict[Role, frozenset[Action]] = {
+    Role.ANM: frozenset({Action.LOT_READ}),
+    Role.FACILITY_ADMIN: frozenset({Action.LOT_READ, Action.LOT_MANAGE}),
+    Role.DISTRICT_OFFICER: frozenset({Action.LOT_READ, Action.LOT_MANAGE}),
+    Role.STATE_ADMIN: frozenset({Action.LOT_READ, Action.LOT_MANAGE}),
+}
+PERMISSIONS.update({role: PERMISSIONS[role] | extra for role, extra in _LOTS.items()})
+# Sessions: the ANM who runs them, the facility, and the officers above them plan them.
+for _role in (Role.ANM, Role.FACILITY_ADMIN, Role.DISTRICT_OFFICER, Role.STATE_ADMIN):
+    PERMISSIONS[_role] = PERMISSIONS[_role] | {Action.SESSION_PLAN}
+# Pregnancies: ASHAs and ANMs register them; deliveries are recorded where doses are given.
+# Adverse events: reported by vaccinators, read across an area by the officers (the DIO).
+_MOTHERS: dict[Role, frozenset[Action]] = {
+    Role.ASHA: frozenset({Action.PREGNANCY_REGISTER}),
+    Role.ANM: frozenset({Action.PREGNANCY_REGISTER, Action.DELIVERY_RECORD, Action.AEFI_REPORT}),
+    Role.FACILITY_ADMIN: frozenset(
+        {Action.PREGNANCY_REGISTER, Action.DELIVERY_RECORD, Action.AEFI_REPORT, Action.AEFI_READ}
+    ),
+    Role.DISTRICT_OFFICER: frozenset({Action.AEFI_REPORT, Action.AEFI_READ}),
+    Role.STATE_ADMIN: frozenset({Action.AEFI_READ}),
+}
+PERMISSIONS.update({role: PERMISSIONS[role] | extra for role, extra in _MOTHERS.items()})
 
 # A manager may create users of a lower rank only.
 RANK: dict[Role, int] = {
@@ -88,6 +118,28 @@ def require(principal: Principal, action: Action) -> None:
 def require_area(principal: Principal, area: Area) -> None:
     if principal.area_code is None or not area.is_within(principal.area_code):
         raise OutsideArea("area_code")
+
+
+class Reach(StrEnum):
+    AREA = "area"  # inside the caller's area
+    ANYWHERE = "anywhere"  # outside it, by the vaccination-anywhere rule: audited as such
+
+
+# U-WIN's "vaccination anywhere": whoever records doses may find a registered person by an
+# exact identifier and read their schedule wherever they live, to vaccinate them. Nothing
+# else crosses the caller's area.
+CROSSES_AREAS = frozenset({Action.VACCINATION_RECORD})
+
+
+def reach(principal: Principal, area: Area, action: Action) -> Reach:
+    """May the principal do ``action`` for someone living in ``area``, and by which rule?
+    Raises Forbidden or OutsideArea; callers record ``Reach.ANYWHERE`` in the audit entry."""
+    require(principal, action)
+    if principal.area_code is not None and area.is_within(principal.area_code):
+        return Reach.AREA
+    if action in CROSSES_AREAS:
+        return Reach.ANYWHERE
+    raise OutsideArea("area_code")
 
 
 def require_rank_above(manager: Principal, role: Role) -> None:

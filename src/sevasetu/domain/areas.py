@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Any
 
 from .errors import UnknownArea, WrongAreaLevel
 
@@ -29,6 +30,19 @@ class AreaLevel(StrEnum):
 TENANT_LEVELS = frozenset({AreaLevel.STATE, AreaLevel.DIVISION})
 # Where people live: the smallest unit of each country's tree.
 RESIDENCE_LEVELS = frozenset({AreaLevel.VILLAGE, AreaLevel.WARD})
+
+# What an area may say about the programme there; a schedule's ``applies_if`` names one.
+# An area has its own flags and inherits those of every area above it.
+AREA_FLAGS = frozenset({"je_endemic", "pcv_offered"})
+
+
+def parse_flags(text: str | Iterable[str] | None) -> frozenset[str]:
+    """Flags written as comma (or semicolon or space) separated text, or any iterable."""
+    if not text:
+        return frozenset()
+    words = text.replace(";", ",").replace(" ", ",").split(",") if isinstance(text, str) else text
+    return frozenset(w.strip().lower() for w in words if w and w.strip())
+
 
 # Which level may hang under which: the data file is checked against this.
 ALLOWED_CHILDREN: dict[AreaLevel, frozenset[AreaLevel]] = {
@@ -63,6 +77,7 @@ class Area:
     # Codes from the root down to this node, this node included.
     path: tuple[str, ...] = ()
     state_code: str = ""
+    flags: frozenset[str] = frozenset()  # this area's own; AreaTree.flags adds inherited ones
 
     def is_within(self, ancestor_code: str) -> bool:
         return ancestor_code in self.path
@@ -84,13 +99,15 @@ class AreaTree:
     """All areas in memory: a country has tens of thousands, a few MB at most."""
 
     by_code: dict[str, Area] = field(default_factory=dict)
+    _flags: dict[str, frozenset[str]] = field(default_factory=dict, repr=False)
 
     @classmethod
-    def build(cls, rows: Iterable[tuple[str, str, str, str | None, str | None]]) -> AreaTree:
-        """Rows of (code, name, level, parent_code, name_local) in any order; parents checked."""
+    def build(cls, rows: Iterable[tuple[Any, ...]]) -> AreaTree:
+        """Rows of (code, name, level, parent_code, name_local[, flags]) in any order; parents
+        checked. Flags are comma-separated text or an iterable of names."""
         raw = {
-            code: (name, AreaLevel(level), parent, local)
-            for code, name, level, parent, local in rows
+            code: (name, AreaLevel(level), parent, local, parse_flags(rest[0] if rest else None))
+            for code, name, level, parent, local, *rest in rows
         }
         tree = cls()
         for code in raw:
@@ -100,7 +117,7 @@ class AreaTree:
     def _place(self, code: str, raw: dict) -> Area:
         if code in self.by_code:
             return self.by_code[code]
-        name, level, parent_code, local = raw[code]
+        name, level, parent_code, local, flags = raw[code]
         if parent_code is None:
             if level is not AreaLevel.COUNTRY:
                 raise WrongAreaLevel(
@@ -121,7 +138,7 @@ class AreaTree:
                 )
             path = (*parent.path, code)
             state = code if level in TENANT_LEVELS else parent.state_code
-        area = Area(code, name, level, parent_code, local, path, state)
+        area = Area(code, name, level, parent_code, local, path, state, flags)
         self.by_code[code] = area
         return area
 
@@ -147,6 +164,16 @@ class AreaTree:
                 field_name, area_code=code, actual=area.level, expected="village or ward"
             )
         return area
+
+    def flags(self, code: str) -> frozenset[str]:
+        """The area's flags and those of every area above it: a village in a JE-endemic
+        district of a state that offers PCV has both."""
+        found = self._flags.get(code)
+        if found is None:
+            area = self.get(code)
+            found = frozenset().union(*(self.by_code[c].flags for c in area.path))
+            self._flags[code] = found
+        return found
 
     def within(self, ancestor_code: str) -> list[Area]:
         return [a for a in self.by_code.values() if ancestor_code in a.path]

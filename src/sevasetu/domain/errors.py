@@ -204,3 +204,111 @@ class DoseRefused(DomainError):
 
     code = "dose-out-of-schedule"
     template = "{code} cannot be given on {day}: {reason}."
+
+
+# --- vaccine lots ---------------------------------------------------------------------------
+
+
+class UnknownLot(DomainError):
+    code = "unknown-lot"
+    template = "The facility {facility_code} holds no vaccine lot {lot}."
+
+
+class LotExpired(DomainError):
+    code = "lot-expired"
+    template = "The vaccine lot {lot} expired on {expiry}; it cannot be given on {day}."
+
+
+class LotNotForDose(DomainError):
+    code = "lot-not-for-dose"
+    template = "The vaccine lot {lot} ({product}) is not for the dose {code}."
+
+
+class DuplicateLot(DomainError):
+    code = "duplicate-lot"
+    kind = "conflict"
+    template = "The facility {facility_code} already holds the lot {lot} of {product}."
+
+
+# --- pregnancies, deliveries, AEFI --------------------------------------------------------
+
+
+class NotEligibleForPregnancy(DomainError):
+    code = "not-eligible-for-pregnancy"
+    template = "This person cannot be registered as pregnant: {reason}."
+
+
+class PregnancyAlreadyOpen(DomainError):
+    code = "pregnancy-already-open"
+    kind = "conflict"
+    template = "This woman already has an open pregnancy (last period {since})."
+
+
+class PregnancyClosed(DomainError):
+    code = "pregnancy-closed"
+    kind = "conflict"
+    template = "This pregnancy ended with the delivery on {day}."
+
+
+class BirthWeightOutOfRange(DomainError):
+    code = "birth-weight-out-of-range"
+    template = "A birth weight of {grams} g is not possible: it must be between 300 and 6000 g."
+
+
+class DoseNotForPerson(DomainError):
+    """A dose for another group of people (a pregnancy dose for a man or a child); no override
+    reason makes it right."""
+
+    code = "dose-not-for-person"
+    template = "{code} cannot be given to this person: {reason}."
+
+
+class AefiInvalid(DomainError):
+    code = "invalid-aefi"
+    template = "The adverse event report is not complete: {reason}."
+
+
+# --- certificates -------------------------------------------------------------------------
+
+
+class CertificateInvalid(DomainError):
+    """A SMART Health Card that does not verify: malformed, unknown key, bad signature."""
+
+    code = "certificate-invalid"
+    template = "The certificate is not valid: {reason}."
+
+
+class CertificateRevoked(DomainError):
+    code = "certificate-revoked"
+    template = "The certificate was revoked on {day}: {reason}."
+
+
+# --- sessions and bookings ------------------------------------------------------------------
+
+
+class SessionNotOpen(DomainError):
+    code = "session-not-open"
+    template = "This session takes no bookings: {reason}."
+
+
+class NotEligible(DomainError):
+    code = "not-eligible"
+    template = "Not eligible for {code} at this session: {reason}."
+
+
+class SlotFull(DomainError):
+    code = "slot-full"
+    kind = "conflict"
+    template = "Slot {slot} of this session is full; choose another slot or session."
+
+
+class AlreadyBooked(DomainError):
+    code = "already-booked"
+    kind = "conflict"
+    template = "This person already has an active booking for {code}."
+
+
+class BookingStateConflict(DomainError):
+    code = "booking-state-conflict"
+    kind = "conflict"
+    template = "The booking is {current}; it cannot become {wanted}."

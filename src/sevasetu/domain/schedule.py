@@ -18,6 +18,7 @@ from enum import StrEnum
 from typing import NamedTuple
 
 from .errors import InvalidInput, Reason
+from .pregnancies import PregnancyWindow
 
 _AGE = re.compile(r"^(\d+)([dwmy])$")
 
@@ -185,8 +186,10 @@ def due_doses(
     today: date,
     given: Mapping[str, date],
     flags: frozenset[str] = frozenset(),
+    pregnancy: PregnancyWindow | None = None,
 ) -> list[DoseStatus]:
-    """Every child dose of the schedule as of ``today``, in schedule order."""
+    """Every child dose of the schedule as of ``today``, in schedule order; with a pregnancy
+    (open or the latest delivered), its pregnancy doses too."""
     for code, day in given.items():
         if code not in schedule.by_code:
             schedule.dose(code)  # raises, naming the schedule
@@ -217,6 +220,8 @@ def due_doses(
         elif status.due_date is not None and status.status not in _NEVER:
             expected[dose.code] = max(status.due_date, today)
         result.append(status)
+    if pregnancy is not None:
+        return _with_pregnancy(schedule, result, today, given, pregnancy)
     return result
 
 
@@ -275,6 +280,7 @@ def check_dose(
     on: date,
     given: Mapping[str, date],
     flags: frozenset[str] = frozenset(),
+    pregnancy: PregnancyWindow | None = None,
 ) -> None:
     """May ``code`` be given on ``on``, with these earlier doses? Raises DoseRefused with the
     reason: already given, too early (with the date it is due), expired, not applicable."""
@@ -286,9 +292,12 @@ def check_dose(
         raise DoseRefused("code", code=code, day=on.isoformat(), reason=Reason(
             "it was already given on {day}", day=given[code].isoformat()))  # fmt: skip
     judged = {s.code: s for s in due_doses(schedule, birth=birth, today=on, given=earlier,
-                                           flags=flags)}[code]  # fmt: skip
+                                           flags=flags, pregnancy=pregnancy)}[code]  # fmt: skip
     if judged.status in (Status.DUE, Status.OVERDUE):
         return
+    if pregnancy is not None and schedule.dose(code).group == "pregnancy":
+        raise DoseRefused("code", code=code, day=on.isoformat(),
+                          reason=_pregnancy_refusal(schedule, code, judged, earlier))  # fmt: skip
     missing = [p.code for p in _previous(schedule, schedule.dose(code)) if p.code not in earlier]
     if judged.status is Status.UPCOMING and missing and not schedule.dose(code).follows:
         reason = Reason("{previous} has not been given yet", previous=missing[0])
@@ -299,3 +308,99 @@ def check_dose(
     else:
         reason = Reason("it does not apply to this child")
     raise DoseRefused("code", code=code, day=on.isoformat(), reason=reason)
+
+
+# --- pregnancy doses (Td): judged against the pregnancy, not the date of birth ---------------
+
+TD_BOOSTER_WITHIN = Age(3, "y")  # a booster replaces the primary doses this long after them
+
+
+def _pregnancy_series(schedule: Schedule) -> tuple[list[Dose], list[Dose]]:
+    """(primary doses, booster doses): a booster is a pregnancy series of a single dose."""
+    doses = [d for d in schedule.doses if d.group == "pregnancy"]
+    sizes: dict[str, int] = {}
+    for d in doses:
+        sizes[d.series] = sizes.get(d.series, 0) + 1
+    return [d for d in doses if sizes[d.series] > 1], [d for d in doses if sizes[d.series] == 1]
+
+
+def booster_applies(schedule: Schedule, given: Mapping[str, date], lmp: date) -> bool:
+    """Two Td doses in a pregnancy within the last 3 years: a booster instead of TD1 and TD2."""
+    primary, _ = _pregnancy_series(schedule)
+    days = [given[d.code] for d in primary if d.code in given]
+    if not primary or len(days) < len(primary) or max(days) >= lmp:
+        return False
+    return TD_BOOSTER_WITHIN.after(max(days)) > lmp
+
+
+def _with_pregnancy(
+    schedule: Schedule,
+    result: list[DoseStatus],
+    today: date,
+    given: Mapping[str, date],
+    pregnancy: PregnancyWindow,
+) -> list[DoseStatus]:
+    primary, boosters = _pregnancy_series(schedule)
+    booster = booster_applies(schedule, given, pregnancy.lmp)
+    applicable = {d.code for d in (boosters if booster else primary)}
+    judged: dict[str, DoseStatus] = {}
+    for status in result:
+        dose = schedule.by_code[status.code]
+        if dose.group != "pregnancy":
+            continue
+        judged[dose.code] = _judge_pregnancy(
+            schedule, dose, today, given, pregnancy, dose.code in applicable, judged
+        )
+    return [judged.get(s.code, s) for s in result]
+
+
+def _judge_pregnancy(
+    schedule: Schedule,
+    dose: Dose,
+    today: date,
+    given: Mapping[str, date],
+    pregnancy: PregnancyWindow,
+    applicable: bool,
+    judged: Mapping[str, DoseStatus],
+) -> DoseStatus:
+    """As early as possible in the pregnancy (from the LMP), each later dose its interval after
+    the one before; expired from the delivery."""
+    last = pregnancy.last_day
+    if dose.code in given:
+        return DoseStatus(dose.code, Status.GIVEN, None, last, given[dose.code])
+    if not applicable:
+        return DoseStatus(dose.code, Status.NOT_APPLICABLE, None, None)
+    due, waiting = pregnancy.lmp, False
+    before = schedule.series_previous.get(dose.code)
+    if before is not None:
+        previous = judged.get(before)
+        if previous is None or previous.status in _NEVER:
+            return DoseStatus(dose.code, Status.EXPIRED if previous else Status.NOT_APPLICABLE,
+                              None, last)  # fmt: skip
+        anchor = previous.given_date or max(previous.due_date or today, today)
+        waiting = previous.given_date is None
+        if dose.min_interval is not None:
+            due = max(due, dose.min_interval.after(anchor))
+    if today > last:
+        return DoseStatus(dose.code, Status.EXPIRED, due, last)
+    if waiting or today < due:
+        return DoseStatus(dose.code, Status.UPCOMING, due, last)
+    if today <= due + schedule.grace:
+        return DoseStatus(dose.code, Status.DUE, due, last)
+    return DoseStatus(dose.code, Status.OVERDUE, due, last)
+
+
+def _pregnancy_refusal(
+    schedule: Schedule, code: str, judged: DoseStatus, earlier: Mapping[str, date]
+) -> Reason:
+    missing = schedule.series_previous.get(code)
+    if judged.status is Status.UPCOMING and missing is not None and missing not in earlier:
+        return Reason("{previous} has not been given yet", previous=missing)
+    if judged.status is Status.UPCOMING:
+        return Reason("it is due from {due}", due=str(judged.due_date))
+    if judged.status is Status.EXPIRED:
+        return Reason("the pregnancy has ended ({last})", last=str(judged.last_date))
+    primary = {d.code for d in _pregnancy_series(schedule)[0]}
+    if judged.status is Status.NOT_APPLICABLE and code in primary:
+        return Reason("two Td doses in a pregnancy within 3 years: give the booster instead")
+    return Reason("it is given only when two Td doses were given in a pregnancy within 3 years")

@@ -23,3 +23,13 @@ class Vaccination:
     override_reason: str | None
     recorded_by: str
     recorded_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class DoseSubject:
+    """What judging a dose needs to know of the person who receives it."""
+
+    id: str
+    state_code: str
+    birth_date: date
+    area_code: str

@@ -10,7 +10,7 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
-from .commands import context, err, friendly, out
+from .commands import certificates, context, duelist, err, friendly, out, worker
 
 app = typer.Typer(help="sevasetu: beneficiary registry and services.", no_args_is_help=True)
 db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
@@ -30,7 +30,10 @@ for sub, name in (
     app.add_typer(sub, name=name)
 
 # Command groups kept in their own modules under ``commands/``, one line each:
-# (none yet)
+app.command("duelist")(duelist.duelist)
+app.add_typer(certificates.app, name="certificate")
+app.add_typer(certificates.keys_app, name="keys")
+app.command("worker")(worker.worker)
 
 
 @app.command()

@@ -6,13 +6,13 @@ import csv
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..domain.areas import Area, AreaTree, Facility, FacilityKind
+from ..domain.areas import AREA_FLAGS, Area, AreaTree, Facility, FacilityKind, parse_flags
 from ..domain.errors import InvalidInput, UnknownArea
 from .audit import record
 from .ports import Context
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
-AREA_COLUMNS = ["code", "parent_code", "level", "name", "name_local"]
+AREA_COLUMNS = ["code", "parent_code", "level", "name", "name_local"]  # and optionally "flags"
 FACILITY_COLUMNS = ["code", "area_code", "kind", "name", "name_local", "address"]
 
 
@@ -36,8 +36,22 @@ def _rows(path: Path, columns: list[str]) -> list[dict[str, str]]:
 def read_geography(areas_csv: Path, facilities_csv: Path | None) -> tuple[AreaTree, list[Facility]]:
     """Parse and check both files completely before anything is written."""
     area_rows = _rows(areas_csv, AREA_COLUMNS)
+    for line, r in enumerate(area_rows, start=2):
+        unknown = sorted(parse_flags(r.get("flags")) - AREA_FLAGS)
+        if unknown:
+            raise InvalidInput(
+                f"{areas_csv.name}:{line}",
+                reason=f"Unknown area flag {unknown[0]!r}; use {', '.join(sorted(AREA_FLAGS))}.",
+            )
     tree = AreaTree.build(
-        (r["code"], r["name"], r["level"], r["parent_code"] or None, r["name_local"] or None)
+        (
+            r["code"],
+            r["name"],
+            r["level"],
+            r["parent_code"] or None,
+            r["name_local"] or None,
+            r.get("flags", ""),
+        )
         for r in area_rows
     )
     facilities = []
@@ -77,11 +91,11 @@ def load_geography(
         merged = AreaTree.build(
             [
                 *(
-                    (a.code, a.name, a.level, a.parent_code, a.name_local)
+                    (a.code, a.name, a.level, a.parent_code, a.name_local, a.flags)
                     for a in existing.by_code.values()
                 ),
                 *(
-                    (a.code, a.name, a.level, a.parent_code, a.name_local)
+                    (a.code, a.name, a.level, a.parent_code, a.name_local, a.flags)
                     for a in tree.by_code.values()
                 ),
             ]

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from ..domain.access import Action, Principal, Role, require, require_area
+from ..domain.access import Action, Principal, Reach, Role, can, reach, require, require_area
 from ..domain.areas import Area
 from ..domain.errors import (
     DomainError,
@@ -180,7 +180,23 @@ def _may_see(ctx: Context, principal: Principal, person: Person) -> bool:
     )
 
 
-def readable_person(ctx: Context, uow: UnitOfWork, principal: Principal, person_id: str) -> Person:
+def readable_person(
+    ctx: Context,
+    uow: UnitOfWork,
+    principal: Principal,
+    person_id: str,
+    *,
+    vaccinating: bool = False,
+) -> Person:
+    person, _ = _readable(ctx, uow, principal, person_id, vaccinating=vaccinating)
+    return person
+
+
+def _readable(
+    ctx: Context, uow: UnitOfWork, principal: Principal, person_id: str, *, vaccinating: bool
+) -> tuple[Person, Reach]:
+    """The person and the rule that lets the caller read them: their area, or (``vaccinating``,
+    for a vaccinator) vaccination anywhere; see ``domain.access.reach``."""
     person = uow.people.get(person_id)
     if person is None:
         raise NotFound("id", what="person", id=person_id)
@@ -188,21 +204,29 @@ def readable_person(ctx: Context, uow: UnitOfWork, principal: Principal, person_
         if principal.role is Role.CITIZEN:
             if (person.state_code, person.id) not in uow.accounts.people_of(principal.id):
                 raise OutsideArea("id")
-            return person
+            return person, Reach.AREA
+        area = ctx.area_tree().get(person.area_code)
+        if vaccinating and can(principal, Action.VACCINATION_RECORD):
+            return person, reach(principal, area, Action.VACCINATION_RECORD)
         require(principal, Action.PERSON_READ)
-        require_area(principal, ctx.area_tree().get(person.area_code))
+        require_area(principal, area)
     except (Forbidden, OutsideArea) as refusal:
         refusal.subject = ("person", person.id, person.state_code)  # for audit_denials
         raise
-    return person
+    return person, Reach.AREA
 
 
 @audit_denials
-def get_person(ctx: Context, principal: Principal, person_id: str) -> Person:
+def get_person(
+    ctx: Context, principal: Principal, person_id: str, *, vaccinating: bool = False
+) -> Person:
+    """``vaccinating``: read to vaccinate (the schedule, the card), which a vaccinator may do
+    for anyone registered; the audit entry says when that rule, not the area, allowed it."""
     with ctx.uow(write=True) as uow:
         uow.defer_durability()
-        person = readable_person(ctx, uow, principal, person_id)
+        person, how = _readable(ctx, uow, principal, person_id, vaccinating=vaccinating)
         if principal.role is not Role.CITIZEN:
+            extra = {"reach": how.value} if how is Reach.ANYWHERE else {}
             record(
                 ctx,
                 uow,
@@ -211,6 +235,7 @@ def get_person(ctx: Context, principal: Principal, person_id: str) -> Person:
                 subject_type="person",
                 subject_id=person.id,
                 state_code=person.state_code,
+                **extra,
             )
         uow.commit()
     return person

@@ -17,6 +17,13 @@ class SmsSender(Protocol):
     def send(self, phone: str, text: str) -> None: ...
 
 
+class Notifier(Protocol):
+    """Sends a text to a phone over a channel ("sms", "whatsapp"); raises on failure, with
+    ``permanent=True`` on the exception when retrying cannot help (a wrong number)."""
+
+    def send(self, channel: str, recipient: str, text: str) -> None: ...
+
+
 class PasswordHasher(Protocol):
     def hash(self, password: str) -> str: ...
     def verify(self, password_hash: str, password: str) -> bool: ...
@@ -33,6 +40,14 @@ class UnitOfWork(Protocol):
     audit: Any
     idempotency: Any
     vaccinations: Any
+    sessions: Any
+    notifications: Any
+    pregnancies: Any
+    aefi: Any
+    due_lists: Any
+    lots: Any
+    signing_keys: Any
+    revocations: Any
 
     def __enter__(self) -> UnitOfWork: ...
     def __exit__(
@@ -51,6 +66,7 @@ class Context(Protocol):
 
     settings: Any
     sms: SmsSender
+    notifier: Notifier
     principals: Any  # services.auth.PrincipalCache
     passwords: PasswordHasher
 

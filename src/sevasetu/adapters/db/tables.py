@@ -6,8 +6,10 @@ from __future__ import annotations
 from sqlalchemy import (
     JSON,
     Boolean,
+    CheckConstraint,
     Column,
     Date,
+    Float,
     ForeignKey,
     ForeignKeyConstraint,
     Index,
@@ -17,7 +19,9 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    Time,
     UniqueConstraint,
+    text,
 )
 
 from .types import UtcDateTime
@@ -45,6 +49,8 @@ areas = Table(
     Column("level", String(16), nullable=False),
     Column("name", String(120), nullable=False),
     Column("name_local", String(120)),
+    # The area's own programme flags, comma-separated (je_endemic,pcv_offered): few and stable.
+    Column("flags", String(200), nullable=False, default="", server_default=""),
 )
 
 facilities = Table(
@@ -255,4 +261,279 @@ vaccinations = Table(
     ForeignKeyConstraint(["state_code", "person_id"], ["people.state_code", "people.id"]),
     # One record per dose of a schedule per person: a second one is a correction, not a dose.
     UniqueConstraint("state_code", "person_id", "schedule", "dose_code"),
+)
+
+# Vaccine lots a facility holds. The key leads with the state like every other table; a lot
+# number is unique per facility and product (two makers may print the same number).
+vaccine_lots = Table(
+    "vaccine_lots",
+    metadata,
+    Column("state_code", String(STATE), primary_key=True),
+    Column("facility_code", String(AREA), ForeignKey("facilities.code"), primary_key=True),
+    Column("product", String(80), primary_key=True),
+    Column("lot", String(40), primary_key=True),
+    Column("expiry", Date, nullable=False),
+    Column("dose_codes", JSON, nullable=False),  # ["PENTA1", "PENTA2", "PENTA3"]
+    Column("manufacturer", String(120), nullable=False, default=""),
+    Column("doses_received", Integer, nullable=False),
+    Column("created_by", String(60), nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Index(None, "state_code", "facility_code", "lot"),
+)
+
+# SMART Health Card issuer keys (ES256, P-256). The private key is kept as an encrypted PKCS#8
+# PEM whose passphrase derives from SEVASETU_SECRET_KEY. ``active`` is "yes" on the one key that
+# signs and NULL on retired keys, which stay published so old certificates keep verifying.
+signing_keys = Table(
+    "signing_keys",
+    metadata,
+    Column("kid", String(64), primary_key=True),
+    Column("algorithm", String(10), nullable=False),
+    Column("private_pem", Text, nullable=False),
+    Column("public_jwk", JSON, nullable=False),
+    Column("active", String(3), unique=True),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("retired_at", UtcDateTime),
+)
+
+# Revoked certificates, per SMART Health Cards' revocation ("rid" per key, with the time before
+# which cards are revoked, so a corrected card issued afterwards verifies).
+certificate_revocations = Table(
+    "certificate_revocations",
+    metadata,
+    Column("state_code", String(STATE), primary_key=True),
+    Column("kid", String(64), ForeignKey("signing_keys.kid"), primary_key=True),
+    Column("rid", String(24), primary_key=True),
+    Column("person_id", String(ID), nullable=False),
+    Column("reason", String(300), nullable=False),
+    Column("revoked_at", UtcDateTime, nullable=False),
+    Column("revoked_by", String(60), nullable=False),
+    Index(None, "kid"),
+)
+
+# A pregnancy of a registered woman, from registration (LMP) to the delivery. At most one open
+# pregnancy per woman: a partial unique index has the last word over concurrent registrations.
+pregnancies = Table(
+    "pregnancies",
+    metadata,
+    Column("state_code", String(STATE), primary_key=True),
+    Column("id", String(ID), primary_key=True),
+    Column("person_id", String(ID), nullable=False),
+    Column("area_code", String(AREA), ForeignKey("areas.code"), nullable=False),
+    Column("lmp", Date, nullable=False),
+    Column("edd", Date, nullable=False),
+    Column("gravida", SmallInteger),
+    Column("parity", SmallInteger),
+    Column("facility_code", String(AREA), ForeignKey("facilities.code")),
+    Column("status", String(12), nullable=False),
+    Column("registered_by", String(60), nullable=False),
+    Column("registered_at", UtcDateTime, nullable=False),
+    Column("delivered_on", Date),
+    Column("delivery_place", String(AREA)),  # a facility code or "home"
+    Column("live_births", SmallInteger),
+    Column("stillbirths", SmallInteger),
+    ForeignKeyConstraint(["state_code", "person_id"], ["people.state_code", "people.id"]),
+    Index(None, "id"),
+    Index(None, "state_code", "person_id"),
+    Index(
+        "uq_pregnancies_open_person",
+        "state_code",
+        "person_id",
+        unique=True,
+        sqlite_where=text("status = 'open'"),
+        postgresql_where=text("status = 'open'"),
+    ),
+)
+
+anc_visits = Table(
+    "anc_visits",
+    metadata,
+    Column("state_code", String(STATE), primary_key=True),
+    Column("id", String(ID), primary_key=True),
+    Column("pregnancy_id", String(ID), nullable=False),
+    Column("visit_on", Date, nullable=False),
+    Column("gestation_weeks", SmallInteger, nullable=False),
+    Column("weight_kg", Float),
+    Column("bp_systolic", SmallInteger),
+    Column("bp_diastolic", SmallInteger),
+    Column("hb_g_dl", Float),
+    Column("notes", String(500), nullable=False, default=""),
+    Column("recorded_by", String(60), nullable=False),
+    Column("recorded_at", UtcDateTime, nullable=False),
+    ForeignKeyConstraint(
+        ["state_code", "pregnancy_id"], ["pregnancies.state_code", "pregnancies.id"]
+    ),
+    Index(None, "state_code", "pregnancy_id"),
+)
+
+# A baby born alive in a recorded delivery: links the newborn's person record to the mother
+# and the pregnancy (people carry no mother column; this table is the relation).
+births = Table(
+    "births",
+    metadata,
+    Column("state_code", String(STATE), primary_key=True),
+    Column("person_id", String(ID), primary_key=True),
+    Column("pregnancy_id", String(ID), nullable=False),
+    Column("mother_id", String(ID), nullable=False),
+    Column("birth_weight_g", SmallInteger, nullable=False),
+    Column("born_on", Date, nullable=False),
+    ForeignKeyConstraint(["state_code", "person_id"], ["people.state_code", "people.id"]),
+    ForeignKeyConstraint(["state_code", "mother_id"], ["people.state_code", "people.id"]),
+    ForeignKeyConstraint(
+        ["state_code", "pregnancy_id"], ["pregnancies.state_code", "pregnancies.id"]
+    ),
+    Index(None, "state_code", "mother_id"),
+    Index(None, "state_code", "pregnancy_id"),
+)
+
+# Adverse events following immunisation. ``area_code`` is where the event is followed up (the
+# facility's area, else the person's village): a district officer lists their district's.
+aefi_reports = Table(
+    "aefi_reports",
+    metadata,
+    Column("state_code", String(STATE), primary_key=True),
+    Column("id", String(ID), primary_key=True),
+    Column("vaccination_id", String(ID), nullable=False),
+    Column("person_id", String(ID), nullable=False),
+    Column("area_code", String(AREA), ForeignKey("areas.code"), nullable=False),
+    Column("dose_code", String(12), nullable=False),
+    Column("onset_at", UtcDateTime, nullable=False),
+    Column("symptoms", JSON, nullable=False),
+    Column("other_symptoms", String(300), nullable=False, default=""),
+    Column("severity", String(10), nullable=False),
+    Column("serious", Boolean, nullable=False),
+    Column("serious_reasons", JSON, nullable=False),
+    Column("outcome", String(30), nullable=False),
+    Column("outcome_history", JSON, nullable=False),
+    Column("reported_by", String(120), nullable=False),
+    Column("recorded_by", String(60), nullable=False),
+    Column("recorded_at", UtcDateTime, nullable=False),
+    Column("updated_at", UtcDateTime, nullable=False),
+    Column("version", Integer, nullable=False, default=1),
+    ForeignKeyConstraint(
+        ["state_code", "vaccination_id"], ["vaccinations.state_code", "vaccinations.id"]
+    ),
+    ForeignKeyConstraint(["state_code", "person_id"], ["people.state_code", "people.id"]),
+    Index(None, "id"),
+    Index(None, "state_code", "vaccination_id"),
+    Index(None, "area_code", "serious", "onset_at"),
+)
+
+# --- sessions, slots and bookings -----------------------------------------------------------
+
+vaccination_sessions = Table(
+    "vaccination_sessions",
+    metadata,
+    Column("state_code", String(STATE), primary_key=True),
+    Column("id", String(ID), primary_key=True),
+    Column("facility_code", String(AREA), ForeignKey("facilities.code"), nullable=False),
+    Column("area_code", String(AREA), ForeignKey("areas.code"), nullable=False),
+    Column("site", String(120), nullable=False, default=""),
+    Column("day", Date, nullable=False),
+    Column("starts", Time, nullable=False),
+    Column("ends", Time, nullable=False),
+    Column("slot_minutes", SmallInteger, nullable=False),
+    Column("capacity_per_slot", Integer, nullable=False),
+    Column("walk_in_percent", SmallInteger, nullable=False),
+    Column("schedule", String(40), nullable=False),
+    Column("offers", JSON, nullable=False),
+    Column("kind", String(12), nullable=False),
+    Column("campaign", String(60), nullable=False, default=""),
+    Column("min_age", String(8)),
+    Column("max_age", String(8)),
+    Column("status", String(12), nullable=False),
+    Column("plan_id", String(ID)),
+    Column("cancel_reason", String(300), nullable=False, default=""),
+    Column("created_by", String(60), nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Index(None, "area_code", "day"),
+)
+
+# One row per slot. ``booked`` counts its active advance bookings and never passes
+# ``bookable``; ``walk_ins`` counts people taken on the spot, and both together never pass
+# ``capacity``. The conditional UPDATE that takes a place enforces it; CHECK is the backstop.
+session_slots = Table(
+    "session_slots",
+    metadata,
+    Column("state_code", String(STATE), primary_key=True),
+    Column("session_id", String(ID), primary_key=True),
+    Column("number", SmallInteger, primary_key=True, autoincrement=False),
+    Column("starts", Time, nullable=False),
+    Column("ends", Time, nullable=False),
+    Column("capacity", Integer, nullable=False),
+    Column("bookable", Integer, nullable=False),
+    Column("booked", Integer, nullable=False, default=0),
+    Column("walk_ins", Integer, nullable=False, default=0),
+    ForeignKeyConstraint(
+        ["state_code", "session_id"],
+        ["vaccination_sessions.state_code", "vaccination_sessions.id"],
+    ),
+    CheckConstraint(
+        "booked >= 0 AND walk_ins >= 0 AND booked <= bookable AND bookable <= capacity"
+        " AND booked + walk_ins <= capacity",
+        name="places",
+    ),
+)
+
+bookings = Table(
+    "bookings",
+    metadata,
+    Column("state_code", String(STATE), primary_key=True),
+    Column("id", String(ID), primary_key=True),
+    Column("person_id", String(ID), nullable=False),
+    # The session may be in another state than the person (vaccination anywhere): the
+    # booking lives with the person, and names the session's state beside its id.
+    Column("session_state", String(STATE), nullable=False),
+    Column("session_id", String(ID), nullable=False),
+    Column("slot_number", SmallInteger, nullable=False),
+    Column("schedule", String(40), nullable=False),
+    Column("dose_code", String(12), nullable=False),
+    Column("status", String(24), nullable=False),
+    Column("booked_by", String(60), nullable=False),
+    Column("walk_in", Boolean, nullable=False, default=False),
+    Column("note", String(300), nullable=False, default=""),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("updated_at", UtcDateTime, nullable=False),
+    ForeignKeyConstraint(["state_code", "person_id"], ["people.state_code", "people.id"]),
+    ForeignKeyConstraint(
+        ["session_state", "session_id", "slot_number"],
+        ["session_slots.state_code", "session_slots.session_id", "session_slots.number"],
+    ),
+    Index(None, "session_state", "session_id", "slot_number"),
+    # At most one active booking per person and dose.
+    Index(
+        "uq_bookings_active_dose",
+        "state_code",
+        "person_id",
+        "schedule",
+        "dose_code",
+        unique=True,
+        sqlite_where=text("status IN ('booked', 'pending_verification', 'checked_in')"),
+        postgresql_where=text("status IN ('booked', 'pending_verification', 'checked_in')"),
+    ),  # fmt: skip
+)
+
+# The outbox: messages written with the change they announce, sent later by the worker.
+notifications = Table(
+    "notifications",
+    metadata,
+    Column("state_code", String(STATE), primary_key=True),
+    Column("id", String(ID), primary_key=True),
+    Column("kind", String(40), nullable=False),
+    Column("channel", String(12), nullable=False),
+    Column("recipient", String(20), nullable=False),
+    Column("language", String(8), nullable=False),
+    Column("params", JSON, nullable=False),
+    Column("dedupe_key", String(120), nullable=False),
+    Column("person_id", String(ID)),
+    Column("status", String(12), nullable=False),
+    Column("attempts", SmallInteger, nullable=False, default=0),
+    Column("next_attempt_at", UtcDateTime, nullable=False),
+    Column("claimed_by", String(60)),
+    Column("claimed_at", UtcDateTime),
+    Column("sent_at", UtcDateTime),
+    Column("last_error", String(300), nullable=False, default=""),
+    Column("created_at", UtcDateTime, nullable=False),
+    UniqueConstraint("state_code", "dedupe_key"),
+    Index(None, "status", "next_attempt_at"),
 )

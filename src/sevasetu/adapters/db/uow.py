@@ -9,12 +9,20 @@ from sqlalchemy import Connection, Engine
 from .engine import IMMEDIATE, writer_lock
 from .repositories import (
     AccountRepository,
+    AefiRepository,
     AreaRepository,
     AuditRepository,
+    DueListRepository,
     HouseholdRepository,
     IdempotencyRepository,
+    LotRepository,
+    NotificationRepository,
     OtpRepository,
     PeopleRepository,
+    PregnancyRepository,
+    RevocationRepository,
+    SessionRepository,
+    SigningKeyRepository,
     TokenRepository,
     UserRepository,
     VaccinationRepository,
@@ -38,6 +46,14 @@ class SqlUnitOfWork:
     audit: AuditRepository
     idempotency: IdempotencyRepository
     vaccinations: VaccinationRepository
+    sessions: SessionRepository
+    notifications: NotificationRepository
+    pregnancies: PregnancyRepository
+    aefi: AefiRepository
+    due_lists: DueListRepository
+    lots: LotRepository
+    signing_keys: SigningKeyRepository
+    revocations: RevocationRepository
 
     def __init__(self, engine: Engine, *, write: bool = False) -> None:
         self.engine = engine
@@ -68,6 +84,14 @@ class SqlUnitOfWork:
         self.audit = AuditRepository(conn)
         self.idempotency = IdempotencyRepository(conn)
         self.vaccinations = VaccinationRepository(conn)
+        self.sessions = SessionRepository(conn)
+        self.notifications = NotificationRepository(conn)
+        self.pregnancies = PregnancyRepository(conn)
+        self.aefi = AefiRepository(conn)
+        self.due_lists = DueListRepository(conn)
+        self.lots = LotRepository(conn)
+        self.signing_keys = SigningKeyRepository(conn)
+        self.revocations = RevocationRepository(conn)
         return self
 
     def __exit__(

@@ -12,7 +12,20 @@ from ...bootstrap import AppContext, bootstrap
 from ...config import Settings
 from . import problems
 from .middleware import BodyGuard, Idempotency
-from .routes import areas, auth, health, households, people, vaccinations
+from .routes import aefi as aefi_routes
+from .routes import (
+    areas,
+    auth,
+    certificates,
+    due_lists,
+    health,
+    households,
+    lots,
+    people,
+    vaccinations,
+)
+from .routes import pregnancies as pregnancy_routes
+from .routes import sessions as session_routes
 
 
 def create_app(settings: Settings | None = None, ctx: AppContext | None = None) -> FastAPI:
@@ -32,10 +45,16 @@ def create_app(settings: Settings | None = None, ctx: AppContext | None = None) 
     )
     app.state.ctx = ctx
     api = APIRouter(prefix="/api/v1")
-    for module in (auth, areas, people, households, vaccinations):
+    # due_lists before people: /people/lookup is not a person id.
+    for module in (auth, areas, due_lists, people, households, vaccinations, lots):
         api.include_router(module.router)
+    api.include_router(session_routes.router)
+    api.include_router(pregnancy_routes.router)
+    api.include_router(aefi_routes.router)
+    api.include_router(certificates.router)
     app.include_router(api)
     app.include_router(health.router)
+    app.include_router(certificates.well_known)
     problems.install(app)
     from ..web.routes import install as install_web
 

@@ -6,7 +6,7 @@ sentence in the caller's language (Accept-Language), naming the field where one 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -46,10 +46,10 @@ TITLES = {
 }
 
 
-def problem(
+def problem_document(
     status: int, code: str, detail: str, *, instance: str | None = None, **extensions: Any
-) -> JSONResponse:
-    body = {
+) -> dict[str, Any]:
+    return {
         "type": PROBLEM_BASE + code,
         "title": TITLES.get(status, "Error"),
         "status": status,
@@ -58,6 +58,12 @@ def problem(
         "code": code,
         **extensions,
     }
+
+
+def problem(
+    status: int, code: str, detail: str, *, instance: str | None = None, **extensions: Any
+) -> JSONResponse:
+    body = problem_document(status, code, detail, instance=instance, **extensions)
     headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
     return JSONResponse(body, status_code=status, media_type=MEDIA_TYPE, headers=headers)
 
@@ -90,10 +96,11 @@ def _translated(params: dict[str, Any], _: Callable[[str], str]) -> dict[str, An
     return out
 
 
-def domain_problem(request: Request, error: DomainError, **extensions: Any) -> JSONResponse:
+def domain_document(request: Request, error: DomainError, **extensions: Any) -> dict[str, Any]:
+    """The problem document for a domain error (also one item's answer inside a batch)."""
     detail = translate_error(error, language_of(request))
     errors = [{"field": error.field, "message": detail}] if error.field else []
-    return problem(
+    return problem_document(
         STATUS.get(error.kind, 400),
         error.code,
         detail,
@@ -101,6 +108,15 @@ def domain_problem(request: Request, error: DomainError, **extensions: Any) -> J
         **({"errors": errors} if errors else {}),
         **extensions,
     )
+
+
+def domain_problem(request: Request, error: DomainError, **extensions: Any) -> JSONResponse:
+    body = domain_document(request, error, **extensions)
+    return problem(**{k: body[k] for k in ("status", "code", "detail")},
+                   **{k: v for k, v in body.items() if k not in _FIXED})  # fmt: skip
+
+
+_FIXED = ("type", "title", "status", "detail", "code")
 
 
 def _field(loc: tuple[Any, ...]) -> str:
@@ -115,6 +131,16 @@ def _message(err: dict[str, Any]) -> str:
     if kind == "missing":
         return "This field is required."
     return str(err.get("msg", "Invalid value.")).removeprefix("Value error, ")
+
+
+def validation_document(errs: Sequence[Any], instance: str) -> dict[str, Any]:
+    """422 ``invalid-input`` naming every field pydantic refused (also for a batch's item)."""
+    errors = [{"field": _field(tuple(e.get("loc", ()))), "message": _message(e)} for e in errs]
+    first = errors[0]
+    detail = f"{first['field']}: {first['message']}" + (
+        f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
+    )
+    return problem_document(422, "invalid-input", detail, instance=instance, errors=errors)
 
 
 def install(app: FastAPI) -> None:
@@ -134,12 +160,9 @@ def install(app: FastAPI) -> None:
                 "The body is not valid JSON in UTF-8.",
                 instance=request.url.path,
             )
-        errors = [{"field": _field(tuple(e.get("loc", ()))), "message": _message(e)} for e in errs]
-        first = errors[0]
-        detail = f"{first['field']}: {first['message']}" + (
-            f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
+        return JSONResponse(
+            validation_document(errs, request.url.path), status_code=422, media_type=MEDIA_TYPE
         )
-        return problem(422, "invalid-input", detail, instance=request.url.path, errors=errors)
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:

@@ -9,8 +9,10 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 
 from ...domain.access import Action
 from ...domain.errors import DomainError, Forbidden
+from ...domain.pregnancies import gestation_weeks
 from ...services import households as household_svc
 from ...services import people as svc
+from ...services import pregnancies as pregnancy_svc
 from .auth_pages import Form
 from .forms import confirmed, person_input, text, values_of
 from .shell import Page, page_for, redirect
@@ -119,8 +121,23 @@ def person(request: Request, person_id: str, registered: str = "") -> HTMLRespon
                 found.household_id,
             )
             members = [view.person_row(p) for p in household.members if p.id != found.id]
+        pregnancies = pregnancy_rows(view, found)
     except DomainError as error:
         return view.error_page(error)
     return view.render(
-        "person.html", person=view.person_row(found), members=members, registered=bool(registered)
-    )
+        "person.html", person=view.person_row(found), members=members, registered=bool(registered),
+        pregnancies=pregnancies,
+    )  # fmt: skip
+
+
+def pregnancy_rows(view: Page, found: Any) -> list[dict[str, Any]]:
+    """A woman's pregnancies for her page: LMP, EDD, weeks today while open, the delivery."""
+    if found.sex.value != "female" or found.age_on(view.ctx.today()) < 10:
+        return []
+    today = view.ctx.today()
+    return [
+        {"lmp": p.lmp, "edd": p.edd, "open": p.status.value == "open",
+         "weeks": gestation_weeks(p.lmp, today), "delivered_on": p.delivered_on,
+         "place": p.delivery_place, "live_births": p.live_births}
+        for p in pregnancy_svc.pregnancies_of(view.ctx, view.user, found.id)
+    ]  # fmt: skip

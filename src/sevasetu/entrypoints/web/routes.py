@@ -6,13 +6,13 @@ from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 
-from . import auth_pages, household_pages, people_pages
+from . import auth_pages, due_list_pages, household_pages, people_pages, verify_pages
 from .shell import STATIC, CsrfRefused, LoginRequired, login_redirect, page_for
 
 
 def install(app: FastAPI) -> None:
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
-    for module in (auth_pages, people_pages, household_pages):
+    for module in (auth_pages, people_pages, household_pages, due_list_pages, verify_pages):
         app.include_router(module.router)
 
     @app.exception_handler(LoginRequired)

@@ -11,10 +11,15 @@ from .base import Repository
 
 
 class AreaRepository(Repository):
-    def rows(self) -> list[tuple[str, str, str, str | None, str | None]]:
+    def rows(self) -> list[tuple[str, str, str, str | None, str | None, str]]:
         result = self.conn.execute(
             select(
-                areas.c.code, areas.c.name, areas.c.level, areas.c.parent_code, areas.c.name_local
+                areas.c.code,
+                areas.c.name,
+                areas.c.level,
+                areas.c.parent_code,
+                areas.c.name_local,
+                areas.c.flags,
             )
         )
         return [tuple(r) for r in result]  # type: ignore[misc]
@@ -29,6 +34,7 @@ class AreaRepository(Repository):
                 level=a.level.value,
                 name=a.name,
                 name_local=a.name_local,
+                flags=",".join(sorted(a.flags)),
             )
             for a in sorted(items, key=lambda a: len(a.path))
         ]

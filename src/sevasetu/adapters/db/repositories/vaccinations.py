@@ -1,14 +1,18 @@
 from __future__ import annotations
 
-from dataclasses import asdict
+from dataclasses import asdict, fields
 from datetime import date
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import String, any_, bindparam, select, text
+from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 
 from ....domain.errors import DoseRefused, Reason
-from ....domain.vaccinations import Vaccination
-from ..tables import vaccinations
+from ....domain.vaccinations import DoseSubject, Vaccination
+from ..tables import people, vaccinations
 from .base import Repository
 
 
@@ -33,3 +37,94 @@ class VaccinationRepository(Repository):
     def history(self, state_code: str, person_id: str, schedule: str) -> dict[str, date]:
         return {v.dose_code: v.given_on for v in self.of_person(state_code, person_id)
                 if v.schedule == schedule}  # fmt: skip
+
+    # --- many at once, for batches ---------------------------------------------------------
+
+    def subjects(self, person_ids: list[str]) -> dict[str, DoseSubject]:
+        """The people who exist among these ids, as a dose needs them; locked in a write unit on
+        PostgreSQL, in one order, so that two batches never wait on each other in a circle."""
+        if not person_ids:
+            return {}
+        query = (
+            select(people.c.id, people.c.state_code, people.c.birth_date, people.c.area_code)
+            .where(self._among(people.c.id, sorted(set(person_ids))))
+            .order_by(people.c.state_code, people.c.id)
+        )
+        if self.locking:
+            query = query.with_for_update()
+        return {
+            r.id: DoseSubject(r.id, r.state_code, r.birth_date, r.area_code)
+            for r in self.conn.execute(query)
+        }
+
+    def histories(self, keys: list[tuple[str, str]]) -> dict[tuple[str, str, str], dict[str, date]]:
+        """(state, person, schedule) -> dose code -> day given, for these (state, person)."""
+        out: dict[tuple[str, str, str], dict[str, date]] = {}
+        if not keys:
+            return out
+        c = vaccinations.c
+        wanted = set(keys)
+        query = select(c.state_code, c.person_id, c.schedule, c.dose_code, c.given_on).where(
+            self._among(c.state_code, sorted({s for s, _ in wanted})),
+            self._among(c.person_id, sorted({p for _, p in wanted})),
+        )
+        for r in self.conn.execute(query):
+            if (r.state_code, r.person_id) not in wanted:
+                continue
+            out.setdefault((r.state_code, r.person_id, r.schedule), {})[r.dose_code] = r.given_on
+        return out
+
+    def _among(self, column: Any, values: list[str]) -> Any:
+        """``column IN values``; on PostgreSQL as ``= ANY(array)``, one parameter instead of a
+        thousand (psycopg spends longer splitting a query of 1,000 placeholders than the
+        server spends running it)."""
+        if self.conn.dialect.name == "postgresql":
+            return column == any_(bindparam(None, values, type_=ARRAY(String)))
+        return column.in_(values)
+
+    def add_many(self, items: list[Vaccination]) -> set[str]:
+        """Insert what is not recorded yet, in one statement per few hundred rows and without
+        savepoints; the ids inserted come back (a dose recorded meanwhile by someone else is
+        left out, and its caller is told)."""
+        if not items:
+            return set()
+        if self.conn.dialect.name == "postgresql":
+            return self._add_many_pg(items)
+        insert = pg_insert if self.conn.dialect.name == "postgresql" else sqlite_insert
+        c = vaccinations.c
+        stmt = (
+            insert(vaccinations)
+            .on_conflict_do_nothing(
+                index_elements=[c.state_code, c.person_id, c.schedule, c.dose_code]
+            )
+            .returning(c.id)
+        )
+        result = self.conn.execute(stmt, [_row(v) for v in items])
+        return {r.id for r in result}
+
+    def _add_many_pg(self, items: list[Vaccination]) -> set[str]:
+        """One array parameter per column, unnested by the server: 15 parameters for a thousand
+        rows instead of 15,000 for psycopg to place."""
+        names = [c.name for c in vaccinations.columns]
+        kinds = {
+            c.name: _PG_ARRAY.get(type(c.type).__name__, "text[]") for c in vaccinations.columns
+        }
+        prep = self.conn.dialect.identifier_preparer
+        statement = text(
+            f"INSERT INTO {prep.format_table(vaccinations)} "
+            f"({', '.join(prep.quote(n) for n in names)}) "
+            f"SELECT * FROM unnest({', '.join(f'CAST(:{n} AS {kinds[n]})' for n in names)}) "
+            "ON CONFLICT (state_code, person_id, schedule, dose_code) DO NOTHING RETURNING id"
+        )
+        rows = [_row(v) for v in items]
+        return {
+            r.id for r in self.conn.execute(statement, {n: [r[n] for r in rows] for n in names})
+        }
+
+
+def _row(v: Vaccination) -> dict[str, Any]:
+    return {name: getattr(v, name) for name in _FIELDS}  # asdict() deep-copies: slower
+
+
+_FIELDS = [f.name for f in fields(Vaccination)]
+_PG_ARRAY = {"Date": "date[]", "UtcDateTime": "timestamptz[]"}

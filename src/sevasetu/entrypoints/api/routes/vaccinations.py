@@ -1,15 +1,16 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated
+from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Query
-from pydantic import BaseModel, Field
+from fastapi import APIRouter, Query, Request
+from pydantic import BaseModel, Field, ValidationError
 
 from ....domain.vaccinations import Vaccination
 from ....services import vaccinations as svc
 from ..deps import CtxDep, CurrentPrincipal
-from ..schemas import Strict
+from ..problems import domain_document, validation_document
+from ..schemas import Strict, conflict_extensions
 
 router = APIRouter(tags=["vaccinations"])
 
@@ -72,6 +73,60 @@ class SchedulePublic(BaseModel):
 def record(body: VaccinationCreate, ctx: CtxDep, principal: CurrentPrincipal) -> VaccinationPublic:
     data = svc.VaccinationInput(**body.model_dump())
     return VaccinationPublic.of(svc.record_vaccination(ctx, principal, data))
+
+
+class VaccinationBatch(Strict):
+    items: list[dict[str, Any]] = Field(
+        max_length=svc.MAX_BATCH, description="up to 1,000 VaccinationCreate objects"
+    )
+
+
+class BatchCreated(BaseModel):
+    index: int
+    status: Literal["created"] = "created"
+    vaccination: VaccinationPublic
+
+
+class BatchRefused(BaseModel):
+    index: int
+    status: Literal["error"] = "error"
+    problem: dict[str, Any] = Field(description="the RFC 9457 problem the single endpoint gives")
+
+
+class BatchResult(BaseModel):
+    created: int
+    refused: int
+    items: list[BatchCreated | BatchRefused]
+
+
+@router.post("/vaccinations/batch", response_model=BatchResult,
+             summary="Record up to 1,000 doses, each recorded or refused on its own")  # fmt: skip
+def record_batch(
+    body: VaccinationBatch, request: Request, ctx: CtxDep, principal: CurrentPrincipal
+) -> BatchResult:
+    answers: dict[int, BatchCreated | BatchRefused] = {}
+    valid: list[tuple[int, svc.VaccinationInput]] = []
+    for index, raw in enumerate(body.items):
+        try:
+            item = VaccinationCreate.model_validate(raw)
+        except ValidationError as exc:
+            problem = validation_document(exc.errors(include_url=False), request.url.path)
+            answers[index] = BatchRefused(index=index, problem=problem)
+            continue
+        valid.append((index, svc.VaccinationInput(**item.model_dump())))
+    outcomes = svc.record_vaccinations(ctx, principal, [data for _, data in valid])
+    for (index, _), outcome in zip(valid, outcomes, strict=True):
+        if outcome.vaccination is not None:
+            answers[index] = BatchCreated(
+                index=index, vaccination=VaccinationPublic.of(outcome.vaccination)
+            )
+        else:
+            assert outcome.error is not None
+            problem = domain_document(request, outcome.error, **conflict_extensions(outcome.error))
+            answers[index] = BatchRefused(index=index, problem=problem)
+    items = [answers[i] for i in range(len(body.items))]
+    created = sum(isinstance(a, BatchCreated) for a in items)
+    return BatchResult(created=created, refused=len(items) - created, items=items)
 
 
 @router.get("/people/{person_id}/schedule", response_model=SchedulePublic,

@@ -1,0 +1,258 @@
+"""How fast an area's due list comes back through the API.
+
+    .venv/bin/python bench/due_list.py                      # PostgreSQL and SQLite
+    .venv/bin/python bench/due_list.py --backend sqlite --children 10000 --requests 30
+    .venv/bin/python bench/due_list.py --backend sqlite --profile   # where the time goes
+
+Builds a fresh database (PostgreSQL: ``sevasetu_bench_due``, dropped at the end; SQLite: a file
+under ``var/bench/``), inserts one block's children (0-16 years, two to a household with their
+mother) with realistic histories (each dose due more than four weeks ago given with probability
+0.85, within four weeks of its due date), serves the app with uvicorn on 127.0.0.1 and asks for
+the block's due list for the next 30 days, a bounded number of times, one request at a time.
+Prints the latencies as JSON and a table; the target is p95 under 300 ms.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import io
+import json
+import os
+import platform
+import pstats
+import random
+import subprocess
+import sys
+import time
+import urllib.request
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from statistics import median, quantiles
+
+from rich.console import Console
+from rich.table import Table
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from sevasetu.adapters.db.bulk import bulk_insert
+from sevasetu.adapters.db.migrate import upgrade
+from sevasetu.adapters.db.tables import households, people, vaccinations
+from sevasetu.adapters.schedules import load_schedule
+from sevasetu.bootstrap import AppContext
+from sevasetu.config import Settings
+from sevasetu.services.areas import load_geography
+from sevasetu.services.auth import add_user, issue_token, principal_for_token
+from sevasetu.services.due_lists import due_list
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from common import DEFAULT_POSTGRES, ROOT, fresh_database  # noqa: E402
+
+console = Console(stderr=True)
+DATABASE = "sevasetu_bench_due"
+BLOCK = "IN-WB-NAD-KN1"
+SECRETS = {
+    "SEVASETU_SECRET_KEY": "bench-secret-key-0123456789",
+    "SEVASETU_IDENTIFIER_KEY": "bench-identifier-key-0123",
+}
+
+
+def load_children(ctx: AppContext, count: int, today: date, seed: int = 11) -> int:
+    """``count`` children in the block's villages with their mothers and doses; returns the
+    number of doses inserted."""
+    rng = random.Random(seed)
+    schedule = load_schedule("india-uip")
+    flags = ctx.area_tree().flags(BLOCK + "-DOG")
+    villages = [a.code for a in ctx.area_tree().within(BLOCK) if a.level == "village"]
+    now = datetime.now(UTC)
+    base = dict(state_code="IN-WB", created_by="system:bench", created_at=now)
+    rows_h, rows_p, rows_v = [], [], []
+    doses = 0
+    for n in range(count):
+        if n % 2 == 0:
+            village = rng.choice(villages)
+            household = f"00000000-0000-4000-8000-{n:012d}"
+            mother = f"00000000-0000-4000-9000-{n:012d}"
+            rows_h.append(dict(base, id=household, area_code=village,
+                               address=f"House {n // 2 + 1}", head_person_id=mother))  # fmt: skip
+            rows_p.append(_person(base, mother, village, household, "head", "female",
+                                  today - timedelta(days=rng.randint(20, 40) * 365),
+                                  phone=f"+9198{n:08d}", now=now))  # fmt: skip
+        child = f"00000000-0000-4000-a000-{n:012d}"
+        birth = today - timedelta(days=rng.randint(0, 16 * 365 - 1))
+        rows_p.append(_person(base, child, village, household,
+                              rng.choice(["son", "daughter"]), rng.choice(["male", "female"]),
+                              birth, phone=None, now=now))  # fmt: skip
+        for dose in schedule.doses:
+            if (
+                dose.group != "child"
+                or dose.catch_up_for
+                or (dose.applies_if and dose.applies_if not in flags)
+            ):
+                continue
+            due = dose.due.after(birth)
+            if due < today - timedelta(days=28) and rng.random() < 0.85:
+                day = due + timedelta(days=rng.randint(0, 27))
+                latest = dose.latest.after(birth) if dose.latest else None
+                if day <= today and (latest is None or day < latest):
+                    doses += 1
+                    rows_v.append(dict(
+                        state_code="IN-WB", id=f"00000000-0000-4000-b000-{doses:012d}",
+                        person_id=child, schedule=schedule.name, dose_code=dose.code,
+                        given_on=day, facility_code=None, product="", lot="", lot_expiry=None,
+                        source="session", evidence="", override_reason=None,
+                        recorded_by="system:bench", recorded_at=now,
+                    ))  # fmt: skip
+    with ctx.uow(write=True) as uow:
+        conn = uow.conn  # type: ignore[attr-defined]
+        bulk_insert(conn, households, rows_h)
+        bulk_insert(conn, people, rows_p)
+        for start in range(0, len(rows_v), 20_000):
+            bulk_insert(conn, vaccinations, rows_v[start : start + 20_000])
+        uow.commit()
+    return doses
+
+
+def _person(base, pid, village, household, relation, sex, birth, *, phone, now):  # type: ignore[no-untyped-def]
+    name = f"Child {pid[-6:]}" if relation != "head" else f"Mother {pid[-6:]}"
+    return dict(
+        base, id=pid, area_code=village, name=name, name_latin=name, name_key=name.lower(),
+        sex=sex, birth_date=birth, birth_date_estimated=False, phone=phone,
+        household_id=household, relation_to_head=relation, version=1, updated_at=now,
+    )  # fmt: skip
+
+
+def run_backend(backend: str, args: argparse.Namespace) -> dict:
+    url = fresh_database(backend, DATABASE)
+    settings = Settings(
+        database_url=url,
+        environment="production",
+        **{k.removeprefix("SEVASETU_").lower(): v for k, v in SECRETS.items()},
+    )
+    ctx = AppContext(settings)
+    upgrade(ctx.engine)
+    load_geography(ctx)
+    today = date.today()
+    started = time.perf_counter()
+    doses = load_children(ctx, args.children, today)
+    console.print(f"{backend}: {args.children} children, {doses} doses in "
+                  f"{time.perf_counter() - started:.1f}s")  # fmt: skip
+    for village in [a.code for a in ctx.area_tree().within(BLOCK) if a.level == "village"]:
+        add_user(ctx, None, username=f"asha.{village[-3:].lower()}", password="bench-password-1",
+                 role="asha", area_code=village, full_name=f"ASHA {village[-3:]}")  # fmt: skip
+    add_user(ctx, None, username="anm.bench", password="bench-password-1", role="anm",
+             area_code=BLOCK, full_name="ANM bench")  # fmt: skip
+    token = issue_token(ctx, "anm.bench")
+    window = f"area={BLOCK}&from={today}&to={today + timedelta(days=30)}"
+    if args.profile:
+        profile(ctx, token, today)
+    ctx.close()
+    port = _free_port()
+    server = subprocess.Popen(
+        [str(ROOT / ".venv/bin/uvicorn"), "sevasetu.entrypoints.api.asgi:app", "--host",
+         "127.0.0.1", "--port", str(port), "--workers", "1", "--log-level", "warning",
+         "--no-access-log"],
+        env={**os.environ, **SECRETS, "SEVASETU_DATABASE_URL": url,
+             "SEVASETU_ENVIRONMENT": "production"},
+        cwd=ROOT,
+    )  # fmt: skip
+    try:
+        _wait_until_up(port)
+        request = urllib.request.Request(
+            f"http://127.0.0.1:{port}/api/v1/due-list?{window}",
+            headers={"Authorization": f"Bearer {token}", "Accept-Encoding": "gzip"},
+        )
+        times, count, size = [], 0, 0
+        for n in range(args.warmup + args.requests):  # bounded: one request at a time
+            began = time.perf_counter()
+            with urllib.request.urlopen(request, timeout=120) as answer:
+                body = answer.read()
+                if n == 0:
+                    count = json.loads(_gunzip(body, answer.headers))["count"]
+                    size = len(body)
+            if n >= args.warmup:
+                times.append((time.perf_counter() - began) * 1000)
+        cuts = quantiles(times, n=20, method="inclusive")
+        return {
+            "backend": backend, "children": args.children, "doses": doses,
+            "listed": count, "response_bytes_gzip": size, "requests": len(times),
+            "p50_ms": round(median(times), 1), "p95_ms": round(cuts[18], 1),
+            "max_ms": round(max(times), 1),
+        }  # fmt: skip
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+        if backend == "postgresql":
+            _drop_postgres()
+
+
+def profile(ctx: AppContext, token: str, today: date) -> None:
+    principal = principal_for_token(ctx, token)
+    profiler = cProfile.Profile()
+    profiler.enable()
+    due_list(ctx, principal, BLOCK, start=today, end=today + timedelta(days=30))
+    profiler.disable()
+    out = io.StringIO()
+    pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(18)
+    console.print(out.getvalue())
+
+
+def _gunzip(body: bytes, headers) -> bytes:  # type: ignore[no-untyped-def]
+    import gzip
+
+    return gzip.decompress(body) if headers.get("content-encoding") == "gzip" else body
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def _wait_until_up(port: int, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/livez", timeout=2).read()
+            return
+        except OSError:
+            time.sleep(0.2)
+    raise SystemExit("the server did not start")
+
+
+def _drop_postgres() -> None:
+    url = make_url(DEFAULT_POSTGRES).set(drivername="postgresql+psycopg")
+    admin = create_engine(url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{DATABASE}" WITH (FORCE)'))
+    admin.dispose()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--children", type=int, default=10_000)
+    parser.add_argument("--requests", type=int, default=20)
+    parser.add_argument("--warmup", type=int, default=2)
+    parser.add_argument("--backend", choices=["postgresql", "sqlite"], action="append")
+    parser.add_argument("--profile", action="store_true", help="cProfile one list in-process")
+    args = parser.parse_args()
+    results = {
+        "date": date.today().isoformat(),
+        "machine": f"{platform.node()} {os.cpu_count()} cpu",
+        "runs": [run_backend(b, args) for b in (args.backend or ["postgresql", "sqlite"])],
+    }
+    print(json.dumps(results, indent=2))
+    table = Table("backend", "children", "listed", "requests", "p50 ms", "p95 ms", "target")
+    for run in results["runs"]:
+        table.add_row(run["backend"], str(run["children"]), str(run["listed"]),
+                      str(run["requests"]), f"{run['p50_ms']:.0f}", f"{run['p95_ms']:.0f}",
+                      "p95 < 300 ms")  # fmt: skip
+    console.print(table)
+
+
+if __name__ == "__main__":
+    main()

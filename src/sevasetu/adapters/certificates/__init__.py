@@ -1,0 +1,1 @@
+"""Vaccination certificates: the printable PDF and the data it carries."""

@@ -1,0 +1,86 @@
+"""Messages to citizens (booking confirmations, reminders, session changes), kept as an outbox.
+
+A notification is written in the same transaction as the change it announces, so a crash
+loses neither; a worker sends it later. Each has a dedupe key (one reminder per booking, one
+due-vaccine reminder per child and dose): the database refuses a second one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import StrEnum
+from typing import Any
+
+MAX_ATTEMPTS = 8
+CLAIM_TIMEOUT = timedelta(minutes=5)  # a claim older than this was a crashed worker's
+
+
+class NotificationStatus(StrEnum):
+    QUEUED = "queued"
+    SENDING = "sending"  # claimed by a worker
+    SENT = "sent"
+    FAILED = "failed"  # gave up after MAX_ATTEMPTS, or the gateway refused for good
+
+
+class Kind(StrEnum):
+    BOOKING_CONFIRMED = "booking_confirmed"
+    BOOKING_REMINDER = "booking_reminder"
+    SESSION_CANCELLED = "session_cancelled"
+
+
+# The words, per language; {placeholders} are filled from the notification's params.
+MESSAGES: dict[Kind, dict[str, str]] = {
+    Kind.BOOKING_CONFIRMED: {
+        "en": "sevasetu: {name} is booked for {dose} at {place} on {day} at {time}. "
+              "Booking {ref}.",
+        "bn": "সেবাসেতু: {name}-এর {dose} টিকার বুকিং হয়েছে: {place}, {day}, {time}। "
+              "বুকিং {ref}।",
+        "hi": "सेवासेतु: {name} की {dose} टीके की बुकिंग हो गई है: {place}, {day}, {time}। "
+              "बुकिंग {ref}।",
+    },
+    Kind.BOOKING_REMINDER: {
+        "en": "sevasetu: reminder: {name} has {dose} tomorrow, {day}, at {place} at {time}.",
+        "bn": "সেবাসেতু: মনে করিয়ে দিচ্ছি: আগামীকাল {day}, {time}-এ {place}-এ {name}-এর {dose} "
+              "টিকা।",
+        "hi": "सेवासेतु: याद दिला रहे हैं: कल {day} को {time} बजे {place} में {name} का {dose} "
+              "टीका है।",
+    },
+    Kind.SESSION_CANCELLED: {
+        "en": "sevasetu: the session at {place} on {day} is cancelled ({reason}). "
+              "{name}'s booking for {dose} is cancelled; please book another slot.",
+        "bn": "সেবাসেতু: {day}-এর {place}-এর টিকাকরণ সেশন বাতিল হয়েছে ({reason})। {name}-এর "
+              "{dose} বুকিং বাতিল; অনুগ্রহ করে অন্য স্লট বুক করুন।",
+        "hi": "सेवासेतु: {day} का {place} का टीकाकरण सत्र रद्द हो गया है ({reason})। {name} की "
+              "{dose} बुकिंग रद्द है; कृपया दूसरा स्लॉट बुक करें।",
+    },
+}  # fmt: skip
+
+
+@dataclass(slots=True)
+class Notification:
+    id: str
+    state_code: str
+    kind: Kind
+    channel: str  # "sms" | "whatsapp"
+    recipient: str  # an E.164 phone number
+    language: str
+    params: dict[str, Any]
+    dedupe_key: str
+    created_at: datetime
+    person_id: str | None = None
+    status: NotificationStatus = NotificationStatus.QUEUED
+    attempts: int = 0
+    next_attempt_at: datetime | None = None
+    sent_at: datetime | None = None
+    last_error: str = ""
+
+    def text(self) -> str:
+        words = MESSAGES[self.kind]
+        return words.get(self.language, words["en"]).format(**self.params)
+
+
+def backoff(attempts: int) -> timedelta:
+    """How long to wait after the ``attempts``-th failed try: 1, 2, 4 ... minutes, at most an
+    hour."""
+    return timedelta(minutes=min(2 ** max(attempts - 1, 0), 60))

@@ -1,0 +1,107 @@
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Query
+from pydantic import BaseModel
+
+from ....services import due_lists as svc
+from ....services import lookup as lookup_svc
+from ..deps import CtxDep, CurrentPrincipal
+
+router = APIRouter(tags=["due lists"])
+
+
+class DueDosePublic(BaseModel):
+    code: str
+    status: str
+    due_date: date | None
+    last_date: date | None
+
+
+class DueChildPublic(BaseModel):
+    person_id: str
+    name: str
+    name_latin: str
+    birth_date: date
+    sex: str
+    village_code: str
+    village: str
+    household_id: str | None
+    address: str | None
+    mother_name: str | None
+    mother_phone: str | None
+    contact: Literal["mother", "head"] | None  # "head": no mother in the roster
+    ashas: list[str]
+    doses: list[DueDosePublic]
+
+    @classmethod
+    def of(cls, item: svc.DueItem) -> DueChildPublic:
+        child, contact = item.child, item.contact
+        return cls(
+            person_id=child.id, name=child.name, name_latin=child.name_latin,
+            birth_date=child.birth_date, sex=child.sex, village_code=item.village.code,
+            village=item.village.name, household_id=child.household_id, address=child.address,
+            mother_name=contact.name if contact else None,
+            mother_phone=contact.phone if contact else None,
+            contact=None if contact is None else "mother" if contact.is_mother else "head",
+            ashas=list(item.ashas),
+            doses=[DueDosePublic(code=d.code, status=d.status.value, due_date=d.due_date,
+                                 last_date=d.last_date) for d in item.doses],
+        )  # fmt: skip
+
+
+class DueListPublic(BaseModel):
+    area: str
+    schedule: str
+    start: date
+    end: date
+    defaulters: bool
+    count: int
+    items: list[DueChildPublic]
+
+
+@router.get("/due-list", response_model=DueListPublic,
+            summary="Children of an area with doses due or overdue in a window")  # fmt: skip
+def due_list(
+    ctx: CtxDep,
+    principal: CurrentPrincipal,
+    area: Annotated[str | None, Query(max_length=40, description="default: your area")] = None,
+    start: Annotated[date | None, Query(alias="from", description="default: today")] = None,
+    end: Annotated[date | None, Query(alias="to", description="default: the from day")] = None,
+    defaulters: Annotated[bool, Query(description="only doses overdue beyond grace")] = False,
+) -> DueListPublic:
+    found = svc.due_list(ctx, principal, area, start=start, end=end, defaulters=defaulters)
+    return DueListPublic(
+        area=found.area.code, schedule=found.schedule, start=found.start, end=found.end,
+        defaulters=found.defaulters, count=len(found.items),
+        items=[DueChildPublic.of(i) for i in found.items],
+    )  # fmt: skip
+
+
+class LookupHitPublic(BaseModel):
+    id: str
+    name: str
+    name_latin: str
+    birth_date: date
+    sex: str
+    identifier: str
+    area_code: str
+    reach: str
+
+
+@router.get("/people/lookup", response_model=list[LookupHitPublic],
+            summary="Find a person anywhere by an exact identifier, to vaccinate them")  # fmt: skip
+def lookup(
+    ctx: CtxDep,
+    principal: CurrentPrincipal,
+    kind: Annotated[str, Query(max_length=16, description="aadhaar, abha, ..., or phone")],
+    value: Annotated[str, Query(max_length=40)],
+) -> list[LookupHitPublic]:
+    return [
+        LookupHitPublic(id=h.id, name=h.name, name_latin=h.name_latin, birth_date=h.birth_date,
+                        sex=h.sex, identifier=h.identifier, area_code=h.area_code,
+                        reach=h.reach.value)
+        for h in lookup_svc.lookup_person(ctx, principal, kind, value)
+    ]  # fmt: skip

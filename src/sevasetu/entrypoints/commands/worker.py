@@ -1,0 +1,56 @@
+"""``sevasetu worker``: sends queued notifications and queues tomorrow's reminders."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import threading
+import time
+from types import FrameType
+from typing import Annotated
+
+import typer
+
+from ...services.notifications import deliver_due, queue_reminders, reminder_day
+from . import context, out
+
+REMINDER_EVERY_SECONDS = 600.0
+
+
+def worker(
+    once: Annotated[bool, typer.Option(help="one round, then exit")] = False,
+    interval: Annotated[float, typer.Option(help="seconds between rounds when idle")] = 5.0,
+    batch: Annotated[int, typer.Option(help="notifications claimed at a time")] = 50,
+) -> None:
+    """Send what is queued, retrying failures with backoff, until SIGTERM or Ctrl-C; the
+    message being sent is finished first."""
+    ctx = context()
+    name = f"{socket.gethostname()}:{os.getpid()}"
+    stop = threading.Event()
+
+    def ask_to_stop(signum: int, _frame: FrameType | None) -> None:
+        out.print(f"{signal.Signals(signum).name}: stopping after the current message")
+        stop.set()
+
+    signal.signal(signal.SIGTERM, ask_to_stop)
+    signal.signal(signal.SIGINT, ask_to_stop)
+    out.print(f"worker {name} started")
+    last_reminders = float("-inf")
+    try:
+        while not stop.is_set():
+            if time.monotonic() - last_reminders >= REMINDER_EVERY_SECONDS:
+                looked = queue_reminders(ctx, reminder_day(ctx))
+                last_reminders = time.monotonic()
+                if looked:
+                    out.print(f"reminders: {looked} bookings tomorrow")
+            done = deliver_due(ctx, name, batch)
+            if done.sent or done.retrying or done.failed:
+                out.print(f"sent {done.sent}, retrying {done.retrying}, failed {done.failed}")
+            if once:
+                break
+            if done.sent + done.retrying + done.failed < batch:
+                stop.wait(interval)
+    finally:
+        ctx.close()
+        out.print(f"worker {name} stopped")

@@ -1,0 +1,166 @@
+"""Planning vaccination sessions and finding free slots near a place."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import date
+
+from ..adapters.schedules import load_schedule
+from ..domain.access import Action, Principal, require, require_area
+from ..domain.areas import AreaLevel
+from ..domain.bookings import ACTIVE, BookingStatus
+from ..domain.errors import InvalidInput, NotFound, Reason, UnknownFacility
+from ..domain.notifications import Kind
+from ..domain.sessions import (
+    Session,
+    SessionSpec,
+    SessionStatus,
+    SlotPlaces,
+    plan_days,
+    plan_slots,
+)
+from .audit import record
+from .notifications import booking_params, enqueue, recipient_for
+from .ports import Context, UnitOfWork
+
+# "Near" a village or ward means anywhere in its block (upazila in Bangladesh).
+_NEAR_LEVELS = frozenset({AreaLevel.BLOCK, AreaLevel.UPAZILA})
+
+
+@dataclass(frozen=True, slots=True)
+class SessionView:
+    session: Session
+    slots: list[SlotPlaces]
+
+    @property
+    def free(self) -> int:
+        return sum(s.free_to_book for s in self.slots)
+
+
+def _checked_spec(ctx: Context, uow: UnitOfWork, principal: Principal, spec: SessionSpec) -> str:
+    """The facility's area, once the caller may plan there and the doses exist."""
+    require(principal, Action.SESSION_PLAN)
+    facility = next(iter(uow.areas.facilities_by_code([spec.facility_code])), None)
+    if facility is None:
+        raise UnknownFacility("facility_code", facility_code=spec.facility_code)
+    require_area(principal, ctx.area_tree().get(facility.area_code))
+    schedule = load_schedule(spec.schedule)
+    for code in spec.offers:
+        schedule.dose(code)
+    return str(facility.area_code)
+
+
+def plan_session(ctx: Context, principal: Principal, spec: SessionSpec) -> SessionView:
+    spec = replace(spec, offers=tuple(dict.fromkeys(c.strip().upper() for c in spec.offers)))
+    slots = plan_slots(spec, ctx.today())
+    with ctx.uow(write=True) as uow:
+        area_code = _checked_spec(ctx, uow, principal, spec)
+        session = _new_session(ctx, principal, spec, area_code, plan_id=None)
+        uow.sessions.add(session, slots)
+        record(ctx, uow, actor=principal, action="session.plan", subject_type="session",
+               subject_id=session.id, state_code=session.state_code,
+               facility=spec.facility_code, day=spec.day.isoformat())  # fmt: skip
+        uow.commit()
+    return SessionView(session, [SlotPlaces(s, 0, 0) for s in slots])
+
+
+def plan_recurring(
+    ctx: Context,
+    principal: Principal,
+    spec: SessionSpec,
+    *,
+    last: date,
+    weekdays: tuple[str, ...],
+) -> list[SessionView]:
+    """Sessions on every listed weekday from ``spec.day`` to ``last``, all or none."""
+    spec = replace(spec, offers=tuple(dict.fromkeys(c.strip().upper() for c in spec.offers)))
+    days = plan_days(spec.day, last, tuple(w.strip().lower()[:3] for w in weekdays), ctx.today())
+    if not days:
+        raise InvalidInput("weekdays", reason=Reason("None of these weekdays falls in the plan."))
+    plan_id = ctx.new_id()
+    views = []
+    with ctx.uow(write=True) as uow:
+        area_code = _checked_spec(ctx, uow, principal, spec)
+        for day in days:
+            daily = replace(spec, day=day)
+            slots = plan_slots(daily, ctx.today())
+            session = _new_session(ctx, principal, daily, area_code, plan_id=plan_id)
+            uow.sessions.add(session, slots)
+            views.append(SessionView(session, [SlotPlaces(s, 0, 0) for s in slots]))
+        record(ctx, uow, actor=principal, action="session.plan", subject_type="session_plan",
+               subject_id=plan_id, state_code=views[0].session.state_code,
+               facility=spec.facility_code, first=days[0].isoformat(),
+               last=days[-1].isoformat(), sessions=len(days))  # fmt: skip
+        uow.commit()
+    return views
+
+
+def _new_session(
+    ctx: Context, principal: Principal, spec: SessionSpec, area_code: str, plan_id: str | None
+) -> Session:
+    return Session(
+        id=ctx.new_id(), state_code=ctx.area_tree().get(area_code).state_code,
+        area_code=area_code, spec=spec, plan_id=plan_id, created_by=principal.actor,
+        created_at=ctx.now(),
+    )  # fmt: skip
+
+
+def get_session(ctx: Context, session_id: str) -> SessionView:
+    """Anyone may see a published session and its free places (citizens choose from them)."""
+    with ctx.uow() as uow:
+        session = uow.sessions.get(session_id)
+        if session is None:
+            raise NotFound("session_id", what="session", id=session_id)
+        return SessionView(session, uow.sessions.slots(session.state_code, session.id))
+
+
+def cancel_session(ctx: Context, principal: Principal, session_id: str, reason: str) -> int:
+    """Cancel a session and every active booking in it; returns how many were cancelled."""
+    reason = reason.strip()
+    if not reason:
+        raise InvalidInput("reason", reason=Reason("Say why the session is cancelled."))
+    with ctx.uow(write=True) as uow:
+        session = uow.sessions.get(session_id)
+        if session is None:
+            raise NotFound("session_id", what="session", id=session_id)
+        require(principal, Action.SESSION_PLAN)
+        require_area(principal, ctx.area_tree().get(session.area_code))
+        session.open_for_booking(ctx.today())  # neither cancelled already nor past
+        session.status, session.cancel_reason = SessionStatus.CANCELLED, reason
+        uow.sessions.save_status(session)
+        cancelled = 0
+        for booking in uow.sessions.bookings_of_session(session.state_code, session.id):
+            if booking.status in ACTIVE:
+                booking.move(BookingStatus.CANCELLED, ctx.now(), f"session cancelled: {reason}")
+                uow.sessions.save_booking(booking)
+                uow.sessions.give_back_place(booking)
+                person = uow.people.get(booking.person_id)
+                enqueue(ctx, uow, kind=Kind.SESSION_CANCELLED,
+                        recipient=recipient_for(uow, booking.booked_by, person),
+                        state_code=booking.state_code, dedupe_key=f"cancelled:{booking.id}",
+                        params=booking_params(uow, person, session, booking, reason=reason),
+                        person_id=person.id)  # fmt: skip
+                cancelled += 1
+        record(ctx, uow, actor=principal, action="session.cancel", subject_type="session",
+               subject_id=session.id, state_code=session.state_code, reason=reason,
+               bookings_cancelled=cancelled)  # fmt: skip
+        uow.commit()
+    return cancelled
+
+
+def find_slots(
+    ctx: Context, area_code: str, day: date, dose_code: str | None = None
+) -> list[SessionView]:
+    """Sessions with free places on ``day`` near an area: inside it, or, for a village or
+    ward, anywhere in its block. Only what can still be booked is listed."""
+    tree = ctx.area_tree()
+    area = tree.get(area_code, "area")
+    near = next((tree.get(c) for c in reversed(area.path) if tree.get(c).level in _NEAR_LEVELS),
+                area) if area.level in (AreaLevel.VILLAGE, AreaLevel.WARD,
+                                        AreaLevel.UNION) else area  # fmt: skip
+    codes = [a.code for a in tree.within(near.code)]
+    code = dose_code.strip().upper() if dose_code else None
+    with ctx.uow() as uow:
+        sessions = uow.sessions.find(codes, day, code)
+        views = [SessionView(s, uow.sessions.slots(s.state_code, s.id)) for s in sessions]
+    return [v for v in views if v.free > 0]
