@@ -254,3 +254,16 @@ def test_reasons_with_numbers_are_translated_too(client, asha):
     detail = response.json()["detail"]
     assert "must have" not in detail and " or " not in detail
     assert "5" in detail and "17" in detail
+
+
+def test_text_with_a_nul_character_is_refused_at_the_edge(ctx, client):
+    token = staff(ctx, "asha.nul", "asha", NADIA_BLOCK)
+    body = client.post("/api/v1/people", json=person_body(name="Ami\u0000t"), headers=auth(token))
+    assert body.status_code == 400 and body.json()["code"] == "malformed-body"
+    login = client.post("/api/v1/auth/token", json={"username": "\u0000", "password": "x"})
+    assert login.status_code == 400
+    query = client.get("/api/v1/people?q=a%00b", headers=auth(token))
+    assert query.status_code == 400 and query.json()["code"] == "malformed-query"
+    escaped = client.post("/api/v1/people", json=person_body(name="Amit \\u0000"),
+                          headers=auth(token))  # fmt: skip
+    assert escaped.status_code != 400, "a backslash and 'u0000' as typed are only text"

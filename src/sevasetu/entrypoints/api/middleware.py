@@ -1,8 +1,9 @@
-"""ASGI middleware: body size and encoding limits, and Idempotency-Key replay."""
+"""ASGI middleware: body size, encoding and NUL limits, and Idempotency-Key replay."""
 
 from __future__ import annotations
 
 import hashlib
+import re
 from typing import Any
 
 from starlette.concurrency import run_in_threadpool
@@ -48,6 +49,10 @@ def _replay(body: bytes) -> Receive:
     return receive
 
 
+_NUL_ESCAPED = b"%00"  # in a query string or a form
+_JSON_NUL = re.compile(rb"(?<!\\)(?:\\\\)*\\u0000|\x00")  # \u0000 not itself escaped
+
+
 class BodyGuard:
     """Refuses bodies over the limit (413) and JSON bodies that are not UTF-8 (400), before any
     route sees them; the body is then handed on unchanged."""
@@ -57,6 +62,9 @@ class BodyGuard:
         self.max_bytes = max_bytes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and _NUL_ESCAPED in scope.get("query_string", b""):
+            await self._nul(scope, receive, send, "query")
+            return
         if scope["type"] != "http" or scope["method"] not in WRITE_METHODS:
             await self.app(scope, receive, send)
             return
@@ -82,7 +90,24 @@ class BodyGuard:
                 )
                 await response(scope, receive, send)
                 return
+            if _JSON_NUL.search(body):
+                await self._nul(scope, receive, send, "body")
+                return
+        elif _NUL_ESCAPED in body and "form" in content_type:
+            await self._nul(scope, receive, send, "body")
+            return
         await self.app(scope, _replay(body), send)
+
+    async def _nul(self, scope: Scope, receive: Receive, send: Send, where: str) -> None:
+        """No text anywhere holds U+0000: PostgreSQL cannot store it, and no name or number
+        needs it."""
+        response = problem(
+            400,
+            f"malformed-{where}",
+            f"The {where} holds the NUL character (U+0000), which no text may contain.",
+            instance=scope["path"],
+        )
+        await response(scope, receive, send)
 
     async def _too_large(self, scope: Scope, receive: Receive, send: Send) -> None:
         response = problem(
