@@ -2,23 +2,14 @@
 
 from __future__ import annotations
 
-import pytest
-from fastapi.testclient import TestClient
 from sqlalchemy import text
 
 from sevasetu.domain.audit import chain_for
-from sevasetu.entrypoints.api.app import create_app
 from sevasetu.services.audit import verify_audit
 
 from ..builders import NADIA_BLOCK, PASSWORD, auth, person_body, staff
 
 RAIGARH_VILLAGE = "IN-CG-RGH-RGH-KDT"
-
-
-@pytest.fixture
-def client(ctx):
-    with TestClient(create_app(ctx=ctx)) as c:
-        yield c
 
 
 def test_password_login_gives_a_token_and_wrong_passwords_lock(ctx, client):

@@ -4,19 +4,10 @@ outcome, listed for the district immunisation officer."""
 from __future__ import annotations
 
 import pytest
-from fastapi.testclient import TestClient
-
-from sevasetu.entrypoints.api.app import create_app
 
 from ..builders import NADIA, NADIA_BLOCK, auth, person_body, staff
 
 CHC = "IN-WB-NAD-KN1-CHC"
-
-
-@pytest.fixture
-def client(ctx):
-    with TestClient(create_app(ctx=ctx)) as c:
-        yield c
 
 
 @pytest.fixture

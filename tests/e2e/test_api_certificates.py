@@ -7,7 +7,6 @@ import json
 import zlib
 
 import pytest
-from fastapi.testclient import TestClient
 from fhir.resources.R4B.bundle import Bundle
 from joserfc import jws as jose_jws
 from joserfc.jwk import ECKey, KeySet
@@ -15,7 +14,6 @@ from joserfc.jws import JWSRegistry
 from joserfc.registry import HeaderParameter
 
 from sevasetu.domain.errors import CertificateRevoked
-from sevasetu.entrypoints.api.app import create_app
 from sevasetu.services import certificates as svc
 
 from ..builders import NADIA_BLOCK, auth, person_body, staff
@@ -27,12 +25,6 @@ DOSES = [
     ("OPV1", "2026-05-12", "P9"),
     ("PENTA1", "2026-05-12", "X7"),
 ]
-
-
-@pytest.fixture
-def client(ctx):
-    with TestClient(create_app(ctx=ctx)) as c:
-        yield c
 
 
 @pytest.fixture

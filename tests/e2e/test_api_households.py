@@ -3,17 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from fastapi.testclient import TestClient
-
-from sevasetu.entrypoints.api.app import create_app
 
 from ..builders import NADIA_BLOCK, NADIA_VILLAGE, aadhaar, auth, person_body, staff
-
-
-@pytest.fixture
-def client(ctx):
-    with TestClient(create_app(ctx=ctx)) as c:
-        yield c
 
 
 @pytest.fixture

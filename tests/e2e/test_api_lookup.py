@@ -4,19 +4,10 @@ and reads their schedule; everyone else stays inside their area; all of it audit
 from __future__ import annotations
 
 import pytest
-from fastapi.testclient import TestClient
-
-from sevasetu.entrypoints.api.app import create_app
 
 from ..builders import NADIA_BLOCK, aadhaar, auth, person_body, staff
 
 NUMBER = aadhaar("34567890123")
-
-
-@pytest.fixture
-def client(ctx):
-    with TestClient(create_app(ctx=ctx)) as c:
-        yield c
 
 
 @pytest.fixture

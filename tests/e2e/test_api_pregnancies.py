@@ -4,21 +4,13 @@ delivery that registers the newborns with their birth doses, all or nothing."""
 from __future__ import annotations
 
 import pytest
-from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
 from sevasetu.adapters.db.tables import people, pregnancies, vaccinations
-from sevasetu.entrypoints.api.app import create_app
 
 from ..builders import NADIA_BLOCK, NADIA_VILLAGE, auth, person_body, staff
 
 CHC = "IN-WB-NAD-KN1-CHC"  # in Krishnanagar-I block
-
-
-@pytest.fixture
-def client(ctx):
-    with TestClient(create_app(ctx=ctx)) as c:
-        yield c
 
 
 @pytest.fixture

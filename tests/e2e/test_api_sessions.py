@@ -3,20 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from fastapi.testclient import TestClient
-
-from sevasetu.entrypoints.api.app import create_app
 
 from ..builders import NADIA_BLOCK, NADIA_VILLAGE, auth, person_body, staff
 
 SUB_CENTRE = "IN-WB-NAD-KN1-SC1"  # Dogachhi, in Krishnanagar-I block
 WEDNESDAY = "2026-11-25"  # the fake clock's today is Friday 20 November 2026
-
-
-@pytest.fixture
-def client(ctx):
-    with TestClient(create_app(ctx=ctx)) as c:
-        yield c
 
 
 @pytest.fixture

@@ -6,22 +6,13 @@ import uuid
 from datetime import date, timedelta
 
 import pytest
-from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
-from sevasetu.entrypoints.api.app import create_app
 
 from ..builders import NADIA_BLOCK, auth, person_body, staff
 
 CHC = "IN-WB-NAD-KN1-CHC"
 BATCH = "/api/v1/vaccinations/batch"
-
-
-@pytest.fixture
-def client(ctx):
-    with TestClient(create_app(ctx=ctx)) as c:
-        yield c
 
 
 def register(ctx, client, name, area="IN-WB-NAD-KN1-DOG", birth="2026-03-31"):

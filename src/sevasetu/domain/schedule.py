@@ -263,13 +263,20 @@ def _judge(
             if dose.min_interval is not None:
                 due = max(due, dose.min_interval.after(anchor))
             waiting_for_previous = not any(p.code in given for p in previous)
+    return _by_date(schedule, dose.code, due, last, today, waiting=waiting_for_previous)
+
+
+def _by_date(
+    schedule: Schedule, code: str, due: date, last: date | None, today: date, *, waiting: bool
+) -> DoseStatus:
+    """A dose that applies and is not given: expired, upcoming, due or overdue on ``today``."""
     if last is not None and today > last:
-        return DoseStatus(dose.code, Status.EXPIRED, due, last)
-    if waiting_for_previous or today < due:
-        return DoseStatus(dose.code, Status.UPCOMING, due, last)
+        return DoseStatus(code, Status.EXPIRED, due, last)
+    if waiting or today < due:
+        return DoseStatus(code, Status.UPCOMING, due, last)
     if today <= due + schedule.grace:
-        return DoseStatus(dose.code, Status.DUE, due, last)
-    return DoseStatus(dose.code, Status.OVERDUE, due, last)
+        return DoseStatus(code, Status.DUE, due, last)
+    return DoseStatus(code, Status.OVERDUE, due, last)
 
 
 def check_dose(
@@ -381,13 +388,7 @@ def _judge_pregnancy(
         waiting = previous.given_date is None
         if dose.min_interval is not None:
             due = max(due, dose.min_interval.after(anchor))
-    if today > last:
-        return DoseStatus(dose.code, Status.EXPIRED, due, last)
-    if waiting or today < due:
-        return DoseStatus(dose.code, Status.UPCOMING, due, last)
-    if today <= due + schedule.grace:
-        return DoseStatus(dose.code, Status.DUE, due, last)
-    return DoseStatus(dose.code, Status.OVERDUE, due, last)
+    return _by_date(schedule, dose.code, due, last, today, waiting=waiting)
 
 
 def _pregnancy_refusal(
