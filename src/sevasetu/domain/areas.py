@@ -28,6 +28,14 @@ class AreaLevel(StrEnum):
 
 
 TENANT_LEVELS = frozenset({AreaLevel.STATE, AreaLevel.DIVISION})
+
+# The language people of a state read when they have not chosen one (letters, certificates).
+STATE_LANGUAGE = {"IN-WB": "bn", "IN-CG": "hi", "BD": "bn"}
+
+
+def state_language(state_code: str) -> str:
+    """A Bangladeshi division ("BD-C") speaks as Bangladesh does; unknown states get English."""
+    return STATE_LANGUAGE.get(state_code, STATE_LANGUAGE.get(state_code[:2], "en"))
 # Where people live: the smallest unit of each country's tree.
 RESIDENCE_LEVELS = frozenset({AreaLevel.VILLAGE, AreaLevel.WARD})
 

@@ -12,6 +12,7 @@ from ..adapters.certificates.verify import VerifiedCard, verify_card
 from ..adapters.db.repositories.certificates import Revocation, StoredKey
 from ..adapters.schedules import load_schedule
 from ..domain.access import Principal
+from ..domain.areas import state_language
 from ..domain.certificate_print import CertificatePrint, PrintedDose, PrintedDue
 from ..domain.errors import InvalidInput, NotFound
 from ..domain.people import Person
@@ -22,7 +23,6 @@ from .people import get_person
 from .ports import Context
 
 ALGORITHM = "ES256"
-STATE_LANGUAGE = {"IN-WB": "bn", "IN-CG": "hi", "BD": "bn"}
 
 
 # --- keys --------------------------------------------------------------------------------
@@ -223,7 +223,7 @@ def verify_with_issuer(ctx: Context, jws: str) -> VerifiedCard:
 def print_language(person: Person, requested: str | None) -> str:
     if requested in ("en", "bn", "hi"):
         return requested
-    return STATE_LANGUAGE.get(person.state_code, STATE_LANGUAGE.get(person.state_code[:2], "en"))
+    return state_language(person.state_code)
 
 
 def certificate_print(ctx: Context, card: IssuedCard, language: str) -> CertificatePrint:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
+from ..domain.areas import state_language
 from ..domain.bookings import ACTIVE, Booking
 from ..domain.notifications import (
     CLAIM_TIMEOUT,
@@ -24,13 +25,6 @@ from ..domain.notifications import (
 from ..domain.people import Person
 from ..domain.sessions import Session
 from .ports import Context, UnitOfWork
-
-# The language a message goes out in when the citizen has not chosen one.
-STATE_LANGUAGE = {"IN-WB": "bn", "IN-CG": "hi", "BD": "bn"}
-
-
-def state_language(state_code: str) -> str:
-    return STATE_LANGUAGE.get(state_code, STATE_LANGUAGE.get(state_code[:2], "en"))
 
 
 @dataclass(frozen=True, slots=True)

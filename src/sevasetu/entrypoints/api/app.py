@@ -12,8 +12,8 @@ from ...bootstrap import AppContext, bootstrap
 from ...config import Settings
 from . import problems
 from .middleware import BodyGuard, Idempotency
-from .routes import aefi as aefi_routes
 from .routes import (
+    aefi,
     areas,
     auth,
     certificates,
@@ -22,10 +22,10 @@ from .routes import (
     households,
     lots,
     people,
+    pregnancies,
+    sessions,
     vaccinations,
 )
-from .routes import pregnancies as pregnancy_routes
-from .routes import sessions as session_routes
 
 
 def create_app(settings: Settings | None = None, ctx: AppContext | None = None) -> FastAPI:
@@ -46,12 +46,9 @@ def create_app(settings: Settings | None = None, ctx: AppContext | None = None) 
     app.state.ctx = ctx
     api = APIRouter(prefix="/api/v1")
     # due_lists before people: /people/lookup is not a person id.
-    for module in (auth, areas, due_lists, people, households, vaccinations, lots):
+    for module in (auth, areas, due_lists, people, households, vaccinations, lots, sessions,
+                   pregnancies, aefi, certificates):  # fmt: skip
         api.include_router(module.router)
-    api.include_router(session_routes.router)
-    api.include_router(pregnancy_routes.router)
-    api.include_router(aefi_routes.router)
-    api.include_router(certificates.router)
     app.include_router(api)
     app.include_router(health.router)
     app.include_router(certificates.well_known)
