@@ -179,6 +179,7 @@ def _record_one(
     facts = DoseFacts.read(uow, [data])
     vaccination = judge_dose(ctx, principal, data, facts, today=ctx.today(), now=ctx.now())
     uow.vaccinations.add(vaccination)
+    uow.sessions.complete_bookings([vaccination], ctx.now())
     uow.audit.append(at=ctx.now(), actor=principal.actor, **_dose_audit(vaccination))
     return vaccination
 
@@ -248,6 +249,9 @@ def record_vaccinations(
                     state_code=principal.state_code or SYSTEM_CHAIN,
                     detail=dict(refusal=o.error.code, use_case="record_vaccinations"),
                 ))  # fmt: skip
+        uow.sessions.complete_bookings(
+            [o.vaccination for o in outcomes if o.vaccination is not None], now
+        )
         uow.audit.append_many([dict(e, at=now, actor=principal.actor) for e in events])
         uow.commit()
     return outcomes

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import func, select, update
@@ -20,6 +20,7 @@ from ....domain.sessions import (
     Slot,
     SlotPlaces,
 )
+from ....domain.vaccinations import Vaccination
 from ..tables import bookings, people, session_slots, vaccination_sessions
 from .base import Repository
 
@@ -231,7 +232,7 @@ class SessionRepository(Repository):
             .join(people, (people.c.state_code == bookings.c.state_code)
                   & (people.c.id == bookings.c.person_id))
             .where(bookings.c.session_state == state_code, bookings.c.session_id == session_id)
-            .order_by(bookings.c.slot_number, bookings.c.created_at)
+            .order_by(bookings.c.slot_number, bookings.c.created_at, bookings.c.id)
         )  # fmt: skip
         names = ("name", "name_latin", "sex", "birth_date", "phone", "area_code")
         return [
@@ -239,6 +240,19 @@ class SessionRepository(Repository):
              {k: r._mapping[k] for k in names})
             for r in rows
         ]  # fmt: skip
+
+    def complete_bookings(self, doses: list[Vaccination], at: datetime) -> None:
+        """A dose given closes the active booking for it, wherever it was given: the place
+        stays used."""
+        open_ = [BookingStatus.BOOKED.value, BookingStatus.CHECKED_IN.value]
+        for v in doses:
+            self.conn.execute(
+                update(bookings)
+                .where(bookings.c.state_code == v.state_code,
+                       bookings.c.person_id == v.person_id, bookings.c.schedule == v.schedule,
+                       bookings.c.dose_code == v.dose_code, bookings.c.status.in_(open_))
+                .values(status=BookingStatus.COMPLETED.value, updated_at=at)
+            )  # fmt: skip
 
     def count_active(self, state_code: str, session_id: str, slot_number: int) -> int:
         return int(
