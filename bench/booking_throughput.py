@@ -39,6 +39,7 @@ from sevasetu.bootstrap import AppContext  # noqa: E402
 from sevasetu.config import Settings  # noqa: E402
 from sevasetu.domain.sessions import AgeBand, SessionSpec  # noqa: E402
 from sevasetu.services.auth import add_user, issue_token, principal_for_token  # noqa: E402
+from sevasetu.services.lots import LotInput, add_lot  # noqa: E402
 from sevasetu.services.sessions import plan_session  # noqa: E402
 
 console = Console(stderr=True)
@@ -64,6 +65,10 @@ def prepare(ctx: AppContext, workdir: Path, spread_bodies: int, hot_bodies: int)
     with ctx.uow() as uow:
         codes = [a.code for a in ctx.area_tree().within(DISTRICT)]
         facilities = [f.code for f in uow.areas.facilities(codes)]
+    for code in facilities:  # a session offers only a vaccine its facility holds
+        td = LotInput(product="Td (bench)", lot=f"TD-{tomorrow:%Y%m%d}", dose_codes=["TD10"],
+                      expiry=tomorrow + timedelta(days=365), doses_received=100_000)  # fmt: skip
+        add_lot(ctx, officer, code, td)
     spread = []
     for code in facilities:
         spec = SessionSpec(facility_code=code, day=tomorrow, starts=time(9), ends=time(17),

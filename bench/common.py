@@ -72,6 +72,8 @@ def load_people(ctx: AppContext, people: int, seed: int = 7) -> int:
         def advance(n: int) -> None:
             bar.update(task, completed=n, rate=f"{n / (time.perf_counter() - started):,.0f}/s")
 
-        load_demo(ctx, people=people, seed=seed, progress=advance, append=present > 0)
+        # People only: the API figures are about the registry; dose benchmarks load their own.
+        load_demo(ctx, people=people, seed=seed, progress=advance, append=present > 0,
+                  history=False)  # fmt: skip
     with ctx.uow() as uow:
         return uow.people.count()

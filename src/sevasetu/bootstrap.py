@@ -17,11 +17,14 @@ from .adapters.db.uow import SqlUnitOfWork
 from .adapters.notifier import ChannelNotifier, ConsoleWhatsApp
 from .adapters.passwords import Argon2Passwords
 from .adapters.sms.console import ConsoleSms
+from .adapters.whatsapp.client import CloudApiClient
+from .adapters.whatsapp.console import ConsoleGateway
 from .config import Settings
 from .domain.areas import AreaTree
 from .domain.identifiers import IdentifierKind
 from .services.auth import PrincipalCache
-from .services.ports import Notifier, PasswordHasher, SmsSender
+from .services.ports import Notifier, PasswordHasher, SmsSender, WhatsAppGateway
+from .services.whatsapp import WhatsAppNotifier
 
 
 class AppContext:
@@ -35,14 +38,21 @@ class AppContext:
         sms: SmsSender | None = None,
         notifier: Notifier | None = None,
         passwords: PasswordHasher | None = None,
+        whatsapp: WhatsAppGateway | None = None,
         clock: Callable[[], datetime] | None = None,
     ) -> None:
         self.settings = settings
         self.engine = engine or make_engine(settings.database_url, pool_size=settings.db_pool_size)
         self.sms = sms or ConsoleSms()
-        self.notifier = notifier or ChannelNotifier(
-            {"sms": self.sms, "whatsapp": ConsoleWhatsApp()}
+        # WhatsApp: the Cloud API when configured (or a gateway given, as tests do), else the
+        # console; notifications over WhatsApp then go as texts or templates through it.
+        self.whatsapp: WhatsAppGateway = whatsapp or _whatsapp_gateway(settings)
+        whatsapp_channel = (
+            WhatsAppNotifier(self)
+            if whatsapp is not None or settings.whatsapp_configured
+            else ConsoleWhatsApp()
         )
+        self.notifier = notifier or ChannelNotifier({"sms": self.sms, "whatsapp": whatsapp_channel})
         self.passwords = passwords or Argon2Passwords()
         self.zone = ZoneInfo(settings.time_zone)
         self._clock = clock or (lambda: datetime.now(UTC))
@@ -86,7 +96,22 @@ class AppContext:
             return self._areas
 
     def close(self) -> None:
+        close = getattr(self.whatsapp, "close", None)
+        if close is not None:
+            close()
         self.engine.dispose()
+
+
+def _whatsapp_gateway(settings: Settings) -> WhatsAppGateway:
+    if not settings.whatsapp_configured:
+        return ConsoleGateway()
+    return CloudApiClient(
+        settings.whatsapp_graph_url,
+        settings.whatsapp_phone_number_id,
+        settings.whatsapp_access_token,
+        rate_per_second=settings.whatsapp_rate_per_second,
+        user_interval=settings.whatsapp_user_interval_seconds,
+    )
 
 
 def bootstrap(settings: Settings | None = None, **overrides: object) -> AppContext:

@@ -44,7 +44,21 @@ class Settings(BaseSettings):
     token_ttl_hours: int = 12
     family_limit: int = 6
     max_body_bytes: int = 1_048_576
+    # A proof of an earlier dose (photo or PDF); its upload may exceed max_body_bytes by the
+    # form's other fields (PROOF_FORM_OVERHEAD), and only on that endpoint.
+    proof_max_bytes: int = 5 * 1024 * 1024
     db_pool_size: int = 10
+
+    # WhatsApp Business Cloud API (docs/whatsapp.md). Without an access token and a phone
+    # number id, WhatsApp messages go to the console.
+    whatsapp_verify_token: str = ""
+    whatsapp_app_secret: str = ""
+    whatsapp_phone_number_id: str = ""
+    whatsapp_access_token: str = ""
+    whatsapp_graph_url: str = "https://graph.facebook.com/v21.0"
+    whatsapp_rate_per_second: float = 80.0
+    whatsapp_user_interval_seconds: float = 6.0
+    whatsapp_media_max_bytes: int = 5 * 1024 * 1024
 
     @model_validator(mode="after")
     def _refuse_placeholders(self) -> Settings:
@@ -56,12 +70,21 @@ class Settings(BaseSettings):
                         f"SEVASETU_{name.upper()} is a placeholder or shorter than 16 "
                         f"characters; set a real secret outside development"
                     )
+        if self.environment == "production" and self.whatsapp_configured:
+            for name in ("whatsapp_app_secret", "whatsapp_verify_token"):
+                if len(getattr(self, name)) < 16:
+                    raise ValueError(f"SEVASETU_{name.upper()} must be set (16 characters or "
+                                     f"more) when WhatsApp is configured")  # fmt: skip
         unknown = [code for code in self.languages if code not in LANGUAGES]
         if unknown:
             raise ValueError(f"unsupported languages {unknown}; choose from {list(LANGUAGES)}")
         if self.default_language not in self.languages:
             raise ValueError(f"default language {self.default_language!r} is not in languages")
         return self
+
+    @property
+    def whatsapp_configured(self) -> bool:
+        return bool(self.whatsapp_access_token and self.whatsapp_phone_number_id)
 
     @property
     def is_sqlite(self) -> bool:

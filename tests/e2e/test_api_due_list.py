@@ -182,3 +182,141 @@ def test_flags_decide_je_and_pcv(ctx, client, village, tmp_path: Path):
     refused = client.post("/api/v1/vaccinations", headers=auth(anm), json={
         "person_id": ids["রফিক শেখ"], "dose_code": "PCV1", "given_on": "2026-11-20"})  # fmt: skip
     assert refused.status_code == 422 and "does not apply" in refused.json()["detail"]
+
+
+# --- schedule summaries: stored judgements, and every change that makes them stale ---------
+
+
+def summaries(ctx):
+    from sqlalchemy import select
+
+    from sevasetu.adapters.db.tables import schedule_summaries
+
+    with ctx.uow() as uow:
+        rows = uow.conn.execute(select(schedule_summaries))
+        return {r.person_id: r for r in rows}
+
+
+def no_engine(monkeypatch):
+    """The schedule engine fails if called: a list must come from stored summaries."""
+    import sevasetu.domain.due_lists as rules
+
+    def refuse(*_args, **_kwargs):
+        raise AssertionError("judged live")
+
+    monkeypatch.setattr(rules, "due_doses", refuse)
+
+
+def codes_of(found, name):
+    item = next((i for i in found["items"] if i["name"] == name), None)
+    return {d["code"] for d in item["doses"]} if item else set()
+
+
+def test_a_list_stores_summaries_and_the_next_reads_them(ctx, client, village, monkeypatch):
+    asha, ids = village
+    first = due(client, asha, area=NADIA_BLOCK, **WINDOW)
+    stored = summaries(ctx)
+    kids = {ids[n] for n in ("রফিক শেখ", "আয়েশা খাতুন", "বাবু দাস", "মিতা পাল")}
+    assert set(stored) == kids  # every child of the block (not the adults)
+    son = stored[ids["রফিক শেখ"]]
+    assert son.judged_on.isoformat() == WINDOW["from"] and son.first_listed == son.judged_on
+    assert son.flags == "je_endemic,pcv_offered" and son.schedule == "india-uip"
+    no_engine(monkeypatch)
+    assert due(client, asha, area=NADIA_BLOCK, **WINDOW) == first
+    defaulters = due(client, asha, area=NADIA_BLOCK, defaulters="true", **WINDOW)
+    assert all(d["status"] == "overdue" for i in defaulters["items"] for d in i["doses"])
+    # Another day's list is not answered from them (and judges live, storing nothing).
+    with pytest.raises(AssertionError, match="judged live"):
+        due(client, asha, area=NADIA_BLOCK, **{"from": "2026-11-21", "to": "2026-12-31"})
+
+
+def test_doses_recorded_one_or_in_a_batch_make_the_summary_stale(ctx, client, village):
+    asha, ids = village
+    anm = staff(ctx, "anm.sum", "anm", NADIA_BLOCK)
+    son, daughter = ids["রফিক শেখ"], ids["আয়েশা খাতুন"]
+    before = due(client, asha, area=DOG, **WINDOW)
+    assert "PENTA1" in codes_of(before, "রফিক শেখ") and son in summaries(ctx)
+    one = client.post("/api/v1/vaccinations", headers=auth(anm), json={
+        "person_id": son, "dose_code": "PENTA1", "given_on": "2026-11-20"})  # fmt: skip
+    assert one.status_code == 201, one.text
+    assert son not in summaries(ctx)  # deleted with the dose, in its transaction
+    listed = codes_of(due(client, asha, area=DOG, **WINDOW), "রফিক শেখ")
+    assert "PENTA1" not in listed and "OPV1" in listed
+    owed = codes_of(before, "আয়েশা খাতুন")
+    assert owed and daughter in summaries(ctx)
+    items = [{"person_id": daughter, "dose_code": code, "given_on": "2026-11-20",
+              "override_reason": "catch-up round"} for code in sorted(owed)]  # fmt: skip
+    batch = client.post("/api/v1/vaccinations/batch", json={"items": items}, headers=auth(anm))
+    assert batch.status_code == 200, batch.text
+    recorded = {
+        i["vaccination"]["dose_code"] for i in batch.json()["items"] if i.get("vaccination")
+    }
+    assert recorded and daughter not in summaries(ctx)
+    after = codes_of(due(client, asha, area=DOG, **WINDOW), "আয়েশা খাতুন")
+    assert not (after & recorded)
+
+
+def test_a_corrected_birth_date_makes_the_summary_stale(ctx, client, village):
+    asha, ids = village
+    son = ids["রফিক শেখ"]
+    due(client, asha, area=DOG, **WINDOW)
+    assert son in summaries(ctx)
+    person = client.get(f"/api/v1/people/{son}", headers=auth(asha)).json()
+    fixed = client.patch(f"/api/v1/people/{son}", headers=auth(asha), json={
+        "birth_date": "2026-10-01", "reason": "birth certificate",
+        "version": person["version"]})  # fmt: skip
+    assert fixed.status_code == 200, fixed.text
+    assert son not in summaries(ctx)
+    listed = {d["code"]: d for d in next(
+        i for i in due(client, asha, area=DOG, **WINDOW)["items"] if i["person_id"] == son
+    )["doses"]}  # fmt: skip
+    # A baby of seven weeks: PENTA-1 due six weeks after the new birth date, not overdue.
+    assert listed["PENTA1"]["status"] == "due" and listed["PENTA1"]["due_date"] == "2026-11-12"
+    assert "MR1" not in listed
+
+
+def test_a_summary_judged_yesterday_is_not_used(ctx, client, village, monkeypatch):
+    from datetime import date
+
+    from sevasetu.adapters.db.tables import schedule_summaries
+
+    asha, ids = village
+    first = due(client, asha, area=DOG, **WINDOW)
+    # Yesterday's judgement, wrong today: it lists nothing. The list must not believe it.
+    with ctx.uow(write=True) as uow:
+        uow.conn.execute(schedule_summaries.update().values(
+            judged_on=date(2026, 11, 19), first_listed=None))  # fmt: skip
+        uow.commit()
+    import sevasetu.domain.due_lists as rules
+
+    calls = []
+    real = rules.due_doses
+    monkeypatch.setattr(rules, "due_doses", lambda *a, **k: calls.append(1) or real(*a, **k))
+    assert due(client, asha, area=DOG, **WINDOW) == first
+    assert calls  # judged live
+    assert {r.judged_on for r in summaries(ctx).values()} == {date(2026, 11, 20)}  # rewritten
+
+
+def test_a_dose_recorded_while_a_list_is_judged_keeps_its_summary_out(
+    ctx, client, village, monkeypatch
+):
+    """The write-back comes after the read: a dose recorded in between must not leave a
+    summary judged without it."""
+    import sevasetu.services.due_lists as service
+
+    asha, ids = village
+    son = ids["রফিক শেখ"]
+    held = []
+    real = service._write_back
+    monkeypatch.setattr(service, "_write_back", lambda *args: held.append(args))
+    due(client, asha, area=DOG, **WINDOW)
+    assert held and not summaries(ctx)
+    anm = staff(ctx, "anm.race", "anm", NADIA_BLOCK)
+    dose = client.post("/api/v1/vaccinations", headers=auth(anm), json={
+        "person_id": son, "dose_code": "PENTA1", "given_on": "2026-11-20"})  # fmt: skip
+    assert dose.status_code == 201, dose.text
+    real(*held[0])  # the list's write-back, late
+    stored = summaries(ctx)
+    assert son not in stored and ids["আয়েশা খাতুন"] in stored
+    monkeypatch.setattr(service, "_write_back", real)
+    assert "PENTA1" not in codes_of(due(client, asha, area=DOG, **WINDOW), "রফিক শেখ")

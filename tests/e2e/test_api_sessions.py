@@ -4,14 +4,19 @@ from __future__ import annotations
 
 import pytest
 
-from ..builders import NADIA_BLOCK, NADIA_VILLAGE, auth, person_body, staff
+from ..builders import NADIA_BLOCK, NADIA_VILLAGE, auth, person_body, staff, stock
 
 SUB_CENTRE = "IN-WB-NAD-KN1-SC1"  # Dogachhi, in Krishnanagar-I block
 WEDNESDAY = "2026-11-25"  # the fake clock's today is Friday 20 November 2026
 
 
+OFFERED = ["PENTA1", "PENTA2", "OPV0", "OPV1", "RVV1", "MR1", "TD10", "BCG"]
+
+
 @pytest.fixture
 def planner(ctx):
+    for facility in (SUB_CENTRE, "IN-WB-NAD-KN1-PHC2"):  # a session offers what is in stock
+        stock(ctx, facility, OFFERED)
     return staff(ctx, "fa.dogachhi", "facility_admin", NADIA_BLOCK)
 
 

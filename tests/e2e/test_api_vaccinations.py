@@ -94,3 +94,14 @@ def test_an_asha_cannot_record_doses(ctx, client, child):
         "/api/v1/vaccinations", headers=auth(asha), json=dose(child, "BCG", "2026-04-02")
     )
     assert refused.status_code == 403
+
+
+def test_a_verifier_records_only_doses_given_elsewhere_with_their_evidence(ctx, client, child):
+    verifier = staff(ctx, "verifier.v", "verifier", NADIA_BLOCK)
+    today = client.post("/api/v1/vaccinations", headers=auth(verifier),
+                        json=dose(child, "BCG", "2026-04-01"))  # fmt: skip
+    assert today.status_code == 403
+    seen = dose(child, "BCG", "2026-04-01", backdated=True, evidence="BCG card, home visit")
+    card = client.post("/api/v1/vaccinations", headers=auth(verifier), json=seen)
+    assert card.status_code == 201, card.text
+    assert card.json()["source"] == "backdated"

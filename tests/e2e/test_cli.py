@@ -111,3 +111,24 @@ def test_schedule_due_answers_for_any_birth_date_and_history():
     unknown = run("schedule", "due", "--dob", "2026-01-01", "--as-of", "2026-12-31",
                   "--schedule", "mars")  # fmt: skip
     assert unknown.exit_code == 2 and "india-uip" in unknown.output
+
+
+def test_schedule_due_answers_the_covid_campaign_under_the_2021_and_2022_rules():
+    def due(*args):
+        result = run("schedule", "due", "--schedule", "covid19-india", "--json", *args)
+        assert result.exit_code == 0, result.output
+        return {d["code"]: (d["status"], d["due_date"]) for d in json.loads(result.output)}
+
+    # Covishield on 5 April 2021: judged on 20 May 2021, the 12-16 week rule of 13 May applies.
+    may = due("--dob", "1970-06-01", "--as-of", "2021-05-20",
+              "--given", "COVID1=2021-04-05:Covishield")  # fmt: skip
+    assert may["COVID2"] == ("upcoming", "2021-06-28")
+    # Covaxin kept its 4-6 weeks; the precaution dose of 2022 opened for 18+ on 10 April 2022.
+    later = due("--dob", "1970-06-01", "--as-of", "2022-03-01", "--given",
+                "COVID1=2021-04-05:covaxin", "--given", "COVID2=2021-05-10:covaxin")  # fmt: skip
+    assert later["COVIDP"] == ("upcoming", "2022-04-10")
+    comorbid = due("--dob", "1965-01-01", "--as-of", "2021-03-10", "--condition", "comorbidity")
+    assert comorbid["COVID1"] == ("due", "2021-03-01")
+    wrong = run("schedule", "due", "--schedule", "covid19-india", "--dob", "1970-06-01",
+                "--as-of", "2021-05-20", "--given", "COVID1=2021-04-05:sputnik")  # fmt: skip
+    assert wrong.exit_code == 2 and "not a vaccine of this campaign" in wrong.output

@@ -54,3 +54,32 @@ def test_table_and_errors(children):
     assert run("--area", "NOWHERE").exit_code == 2
     bad = run("--area", NADIA_VILLAGE, "--on", "20-11-2026")
     assert bad.exit_code == 2 and "not a date" in bad.output
+
+
+def test_refresh_fills_summaries_that_the_list_then_reads(ctx, children, monkeypatch):
+    import sevasetu.domain.due_lists as rules
+    from sevasetu.adapters.db.tables import schedule_summaries
+
+    before = run("--area", NADIA_BLOCK, "--on", "2026-11-20", "--to", "2026-12-20",
+                 "--format", "json")  # fmt: skip
+    refreshed = runner.invoke(app, ["schedule", "refresh", "--area", NADIA_BLOCK,
+                                    "--on", "2026-11-20"])  # fmt: skip
+    assert refreshed.exit_code == 0, refreshed.output
+    assert "2 children judged" in refreshed.stdout and "children/s" in refreshed.stdout
+    with ctx.uow() as uow:
+        rows = list(uow.conn.execute(schedule_summaries.select()))
+    assert len(rows) == 2 and {r.judged_on for r in rows} == {date(2026, 11, 20)}
+
+    def refuse(*_args, **_kwargs):
+        raise AssertionError("judged live")
+
+    real = rules.due_doses
+    monkeypatch.setattr(rules, "due_doses", refuse)  # the list must come from the summaries
+    after = run("--area", NADIA_BLOCK, "--on", "2026-11-20", "--to", "2026-12-20",
+                "--format", "json")  # fmt: skip
+    assert after.exit_code == 0, after.output
+    assert json.loads(after.stdout) == json.loads(before.stdout)
+    assert runner.invoke(app, ["schedule", "refresh", "--area", "NOWHERE"]).exit_code == 2
+    monkeypatch.setattr(rules, "due_doses", real)
+    everywhere = runner.invoke(app, ["schedule", "refresh", "--on", "2026-11-21"])
+    assert everywhere.exit_code == 0 and "2 children judged" in everywhere.stdout

@@ -15,7 +15,7 @@ from sevasetu.services.bookings import book
 from sevasetu.services.people import PersonInput, register_person
 from sevasetu.services.sessions import get_session, plan_session
 
-from ..builders import NADIA_BLOCK, NADIA_VILLAGE, staff
+from ..builders import NADIA_BLOCK, NADIA_VILLAGE, staff, stock
 from ..fakes import FakeClock
 
 NOW = datetime(2026, 11, 20, 6, 30, tzinfo=UTC)
@@ -53,6 +53,7 @@ def test_two_hundred_clients_in_threads_and_processes_never_overbook(ctx, settin
         ends=time(9, 30), slot_minutes=30, capacity_per_slot=50, offers=("TD10",),
         walk_in_percent=0,
     )  # fmt: skip
+    stock(ctx, spec.facility_code, spec.offers)
     session = plan_session(ctx, planner, spec).session
     people = [
         register_person(ctx, asha, PersonInput(

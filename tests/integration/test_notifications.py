@@ -20,7 +20,7 @@ from sevasetu.services.notifications import deliver_due, queue_reminders, remind
 from sevasetu.services.people import PersonInput, register_person
 from sevasetu.services.sessions import cancel_session, plan_session
 
-from ..builders import NADIA_BLOCK, NADIA_VILLAGE, staff
+from ..builders import NADIA_BLOCK, NADIA_VILLAGE, staff, stock
 
 
 @pytest.fixture
@@ -31,6 +31,7 @@ def setting(ctx):
         facility_code="IN-WB-NAD-KN1-SC1", day=date(2026, 11, 21), starts=time(9),
         ends=time(10), slot_minutes=30, capacity_per_slot=10, offers=("TD10", "PENTA1"),
     )  # fmt: skip
+    stock(ctx, spec.facility_code, spec.offers)
     session = plan_session(ctx, planner, spec).session
     pupil = register_person(ctx, asha, PersonInput(
         name="মিতা দাস", sex="female", area_code=NADIA_VILLAGE, birth_date=date(2015, 6, 1),

@@ -1,12 +1,14 @@
 """The one notifier: a text to a phone over the channel asked for.
 
 SMS goes through the SMS sender the deployment configured (the console in development);
-WhatsApp through the console until the Cloud API client is configured.
+WhatsApp through the console until the Cloud API client is configured, then through
+``services.whatsapp.WhatsAppNotifier`` (templates outside the 24-hour window).
 """
 
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from ..services.ports import SmsSender
 
@@ -32,3 +34,15 @@ class ChannelNotifier:
         if sender is None:
             raise UnknownChannel(f"no sender for the channel {channel!r}")
         sender.send(recipient, text)
+
+    def deliver(self, notification: Any) -> None:
+        """Send an outbox notification: a channel that can use its kind and parameters (a
+        WhatsApp template) gets the whole notification, the others its text."""
+        sender = self.channels.get(notification.channel)
+        if sender is None:
+            raise UnknownChannel(f"no sender for the channel {notification.channel!r}")
+        send_notification = getattr(sender, "send_notification", None)
+        if send_notification is not None:
+            send_notification(notification)
+        else:
+            sender.send(notification.recipient, notification.text())

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import tomllib
+from datetime import date
 from functools import cache
 from pathlib import Path
 
+from ..domain.campaigns import Campaign, Interval, Phase, Product
 from ..domain.errors import InvalidInput, Reason
 from ..domain.schedule import Age, Dose, Schedule
 
@@ -29,6 +31,14 @@ def load_schedule(name: str) -> Schedule:
             names=", ".join(available()),
         ))  # fmt: skip
     return parse_schedule(tomllib.loads(path.read_text(encoding="utf-8")), path.name)
+
+
+CAMPAIGN_KEYS = {
+    "product": {"name", "title", "aliases"},
+    "interval": {"dose", "from", "min", "max", "product", "source"},
+    "phase": {"dose", "from", "min_age", "condition", "products", "source"},
+    "mixing": {"dose", "from", "products", "source"},
+}
 
 
 def parse_schedule(data: dict, source: str) -> Schedule:
@@ -71,4 +81,55 @@ def _checked(data: dict, source: str, doses: list[Dose]) -> Schedule:
                     source,
                     reason=Reason("{code} refers to the unknown dose {ref}.", code=d.code, ref=ref),
                 )
-    return Schedule(data["name"], data["title"], tuple(doses), int(data.get("grace_days", 28)))
+    return Schedule(data["name"], data["title"], tuple(doses), int(data.get("grace_days", 28)),
+                    campaign=_campaign(data, source, codes))  # fmt: skip
+
+
+def _campaign(data: dict, source: str, codes: list[str]) -> Campaign | None:
+    """A campaign's products, dated intervals, phases and allowed mixing, if the file has them:
+    every dose and product named must exist, every rule must say from when."""
+    if "product" not in data:
+        return None
+    for section, keys in CAMPAIGN_KEYS.items():
+        for index, raw in enumerate(data.get(section, [])):
+            unknown = set(raw) - keys
+            if unknown:
+                raise InvalidInput(f"{source}: {section} {index + 1}", reason=Reason(
+                    "Unknown keys {keys}.", keys=", ".join(sorted(unknown))))  # fmt: skip
+            if "dose" in raw and raw["dose"] not in codes:
+                raise InvalidInput(f"{source}: {section} {index + 1}", reason=Reason(
+                    "{code} refers to the unknown dose {ref}.", code=section,
+                    ref=raw["dose"]))  # fmt: skip
+    products = tuple(Product(p["name"], p["title"], tuple(p.get("aliases", ())))
+                     for p in data["product"])  # fmt: skip
+    names = {p.name for p in products}
+
+    def known(raw: dict, where: str) -> tuple[str, ...]:
+        named = tuple(raw.get("products", ())) + ((raw["product"],) if raw.get("product") else ())
+        unknown = [name for name in named if name not in names]
+        if unknown:
+            raise InvalidInput(f"{source}: {where}", reason=Reason(
+                "{where} names the unknown vaccine {ref}.", where=where,
+                ref=unknown[0]))  # fmt: skip
+        return tuple(raw.get("products", ()))
+
+    def day(raw: dict) -> date:
+        value = raw["from"]
+        return value if isinstance(value, date) else date.fromisoformat(str(value))
+
+    for r in data.get("interval", []):
+        known(r, "interval")
+    intervals = tuple(
+        Interval(r["dose"], day(r), Age.parse(r["min"]),
+                 Age.parse(r["max"]) if "max" in r else None, r.get("product", ""),
+                 r.get("source", ""))
+        for r in data.get("interval", [])
+    )  # fmt: skip
+    phases = tuple(
+        Phase(r["dose"], day(r), Age.parse(r["min_age"]) if "min_age" in r else None,
+              r.get("condition", ""), known(r, "phase"), r.get("source", ""))
+        for r in data.get("phase", [])
+    )  # fmt: skip
+    mixing = tuple(Phase(r["dose"], day(r), products=known(r, "mixing"),
+                         source=r.get("source", "")) for r in data.get("mixing", []))  # fmt: skip
+    return Campaign(products, intervals, phases, tuple(data.get("same_product", ())), mixing)

@@ -36,6 +36,8 @@ class Action(StrEnum):
     LOT_MANAGE = "manage vaccine lots"
     SESSION_PLAN = "plan vaccination sessions"
     LOT_READ = "read vaccine lots"
+    STOCK_ISSUE = "issue vaccine stock to sessions and record wastage"
+    PROOF_VERIFY = "verify proofs of earlier doses"
 
 
 _FIELD_WORK = frozenset(
@@ -60,6 +62,10 @@ _LOTS: dict[Role, frozenset[Action]] = {
     Role.STATE_ADMIN: frozenset({Action.LOT_READ, Action.LOT_MANAGE}),
 }
 PERMISSIONS.update({role: PERMISSIONS[role] | extra for role, extra in _LOTS.items()})
+# Stock: receipts and adjustments go with managing lots (LOT_MANAGE); the vaccinator who takes
+# vials to her session issues them, returns the unused ones and records what she discarded.
+for _role in (Role.ANM, Role.FACILITY_ADMIN, Role.DISTRICT_OFFICER, Role.STATE_ADMIN):
+    PERMISSIONS[_role] = PERMISSIONS[_role] | {Action.STOCK_ISSUE}
 # Sessions: the ANM who runs them, the facility, and the officers above them plan them.
 for _role in (Role.ANM, Role.FACILITY_ADMIN, Role.DISTRICT_OFFICER, Role.STATE_ADMIN):
     PERMISSIONS[_role] = PERMISSIONS[_role] | {Action.SESSION_PLAN}
@@ -75,6 +81,8 @@ _MOTHERS: dict[Role, frozenset[Action]] = {
     Role.STATE_ADMIN: frozenset({Action.AEFI_READ}),
 }
 PERMISSIONS.update({role: PERMISSIONS[role] | extra for role, extra in _MOTHERS.items()})
+# Proofs of earlier doses (S1): verifiers decide them for the sessions of their area.
+PERMISSIONS[Role.VERIFIER] = PERMISSIONS[Role.VERIFIER] | {Action.PROOF_VERIFY}
 
 # A manager may create users of a lower rank only.
 RANK: dict[Role, int] = {
@@ -113,6 +121,16 @@ def can(principal: Principal, action: Action) -> bool:
 def require(principal: Principal, action: Action) -> None:
     if not can(principal, action):
         raise Forbidden(action=action.value)
+
+
+def require_recording(principal: Principal, *, backdated: bool) -> None:
+    """Vaccinators record doses; a verifier records only doses given elsewhere or earlier
+    (back-dated, with their evidence), such as the one a proof she checked shows."""
+    if can(principal, Action.VACCINATION_RECORD):
+        return
+    if backdated and can(principal, Action.PROOF_VERIFY):
+        return
+    raise Forbidden(action=Action.VACCINATION_RECORD.value)
 
 
 def require_area(principal: Principal, area: Area) -> None:

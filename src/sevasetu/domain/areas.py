@@ -36,6 +36,8 @@ STATE_LANGUAGE = {"IN-WB": "bn", "IN-CG": "hi", "BD": "bn"}
 def state_language(state_code: str) -> str:
     """A Bangladeshi division ("BD-C") speaks as Bangladesh does; unknown states get English."""
     return STATE_LANGUAGE.get(state_code, STATE_LANGUAGE.get(state_code[:2], "en"))
+
+
 # Where people live: the smallest unit of each country's tree.
 RESIDENCE_LEVELS = frozenset({AreaLevel.VILLAGE, AreaLevel.WARD})
 

@@ -90,6 +90,7 @@ def check_eligible(
     birth: date,
     given: Mapping[str, date],
     flags: frozenset[str] = frozenset(),
+    products: Mapping[str, str] | None = None,
 ) -> None:
     """May this person take ``dose_code`` at this session? Raises NotEligible with the reason:
     not offered here, outside the session's age band, or the schedule's own refusal (too young,
@@ -107,6 +108,7 @@ def check_eligible(
         raise NotEligible("person_id", code=dose_code, reason=Reason(
             "the session is for people younger than {age}", age=spec.ages.maximum))  # fmt: skip
     try:
-        check_dose(schedule, dose_code, birth=birth, on=day, given=given, flags=flags)
+        check_dose(schedule, dose_code, birth=birth, on=day, given=given, flags=flags,
+                   products=products)  # fmt: skip
     except DoseRefused as refused:
         raise NotEligible("dose_code", code=dose_code, reason=refused.params["reason"]) from None

@@ -7,6 +7,8 @@ the last day. A defaulter list keeps only the doses overdue beyond the schedule'
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -84,6 +86,29 @@ def doses_in_window(
     )
 
 
+def judge_statuses(
+    schedule: Schedule,
+    birth: date,
+    given: Mapping[str, date],
+    *,
+    day: date,
+    flags: frozenset[str],
+) -> tuple[list[DoseStatus], frozenset[str]]:
+    """Every dose of the child on ``day``, and the upcoming ones waiting for an earlier dose
+    not given yet; doses recorded after ``day`` (or before the birth, a data error) do not
+    count on that day."""
+    history = {c: d for c, d in given.items() if birth <= d <= day}
+    statuses = due_doses(schedule, birth=birth, today=day, given=history, flags=flags)
+    waiting = frozenset(
+        s.code
+        for s in statuses
+        if s.status is Status.UPCOMING
+        and (previous := schedule.previous_of.get(s.code, ()))
+        and not any(p.code in history for p in previous)  # as the engine waits
+    )
+    return statuses, waiting
+
+
 def judge_child(
     schedule: Schedule,
     child: ChildRow,
@@ -96,23 +121,133 @@ def judge_child(
 ) -> tuple[DoseStatus, ...]:
     """The child's doses on the list; doses recorded after ``start`` (or before the birth,
     a data error) do not count on that day."""
-    history = {c: d for c, d in given.items() if child.birth_date <= d <= start}
-    statuses = due_doses(schedule, birth=child.birth_date, today=start, given=history, flags=flags)
-    waiting = frozenset(
-        s.code
-        for s in statuses
-        if s.status is Status.UPCOMING
-        and (previous := schedule.previous_of.get(s.code, ()))
-        and not any(p.code in history for p in previous)  # as the engine waits
-    )
+    statuses, waiting = judge_statuses(schedule, child.birth_date, given, day=start, flags=flags)
     return doses_in_window(statuses, start=start, end=end, defaulters=defaulters, waiting=waiting)
 
 
-def mother_of(child: ChildRow, adults: Iterable[ContactRow]) -> Contact | None:
-    """The child's mother as the roster tells it (relations are to the household head): a son
-    or daughter's mother is the head or the head's spouse, whichever is a woman; a grandchild's
-    is a daughter-in-law (else a daughter). Without one, the household head is the contact."""
+# --- summaries: a child's judgement on a day, stored so that a due list need not judge again --
+
+
+@dataclass(frozen=True, slots=True)
+class Summary:
+    """What ``judge_statuses`` found for a child on ``judged_on``, in storable terms."""
+
+    judged_on: date
+    flags: str  # sorted, comma-joined
+    first_listed: date | None  # the first window end that lists the child; None: none does
+    statuses: list[list[object]]  # [code, status, due, last, given, waiting] per dose
+    # The statuses a list may show: due, overdue, and upcoming not waiting, [code, status,
+    # due, last]; ``doses_in_window`` over them equals it over all (decoded ten times faster).
+    listed: list[list[object]]
+
+
+def flags_text(flags: Iterable[str]) -> str:
+    return ",".join(sorted(flags))
+
+
+def schedule_version(schedule: Schedule) -> str:
+    """A hash of everything in a schedule that judging depends on; computed once per loaded
+    schedule (a changed schedule file makes every stored summary stale)."""
+    found = _VERSIONS.get(id(schedule))
+    if found is None or found[0] is not schedule:
+        text = repr((schedule.name, schedule.grace_days, schedule.doses))
+        found = (schedule, hashlib.sha256(text.encode()).hexdigest()[:16])
+        _VERSIONS[id(schedule)] = found
+    return found[1]
+
+
+_VERSIONS: dict[int, tuple[Schedule, str]] = {}
+
+
+def first_listed(statuses: Iterable[DoseStatus], waiting: frozenset[str], day: date) -> date | None:
+    """The earliest window end for which ``doses_in_window`` lists something in a window
+    starting on ``day``: ``day`` itself for a dose due or overdue, else the earliest due date of
+    an upcoming dose not waiting for an earlier one; None if no window ever lists one."""
+    found: date | None = None
+    for s in statuses:
+        if s.status in _ON_LIST:
+            return day
+        if (
+            s.status is Status.UPCOMING
+            and s.code not in waiting
+            and s.due_date is not None
+            and (found is None or s.due_date < found)
+        ):
+            found = s.due_date
+    return found
+
+
+def summarise(
+    schedule: Schedule, birth: date, given: Mapping[str, date], *, day: date, flags: frozenset[str]
+) -> tuple[Summary, tuple[DoseStatus, ...], frozenset[str]]:
+    """The child's summary for ``day``, with the statuses and waiting doses it encodes."""
+    statuses, waiting = judge_statuses(schedule, birth, given, day=day, flags=flags)
+    encoded: list[list[object]] = [
+        [s.code, s.status.value, _iso(s.due_date), _iso(s.last_date), _iso(s.given_date),
+         1 if s.code in waiting else 0]
+        for s in statuses
+    ]  # fmt: skip
+    listed: list[list[object]] = [
+        [s.code, s.status.value, _iso(s.due_date), _iso(s.last_date)]
+        for s in statuses
+        if s.status in _ON_LIST or (s.status is Status.UPCOMING and s.code not in waiting)
+    ]
+    summary = Summary(day, flags_text(flags), first_listed(statuses, waiting, day), encoded, listed)
+    return summary, tuple(statuses), waiting
+
+
+def listable(listed: Iterable[list[object]]) -> tuple[DoseStatus, ...]:
+    """A stored summary's ``listed`` statuses, for ``doses_in_window`` (none waits)."""
+    return tuple(
+        DoseStatus(code, _LISTABLE[status], _day(due), _day(last))  # type: ignore[arg-type,index]
+        for code, status, due, last in listed  # type: ignore[misc]
+    )
+
+
+def listable_json(text: str) -> tuple[DoseStatus, ...]:
+    """``listable`` of the stored JSON text, remembered by the text itself (exact whatever
+    changes: a changed summary is another text); an area's lists read again all day decode
+    each child once."""
+    found = _DECODED.get(text)
+    if found is None:
+        if len(_DECODED) >= _DECODED_KEPT:
+            _DECODED.clear()
+        found = _DECODED[text] = listable(json.loads(text))
+    return found
+
+
+_DECODED: dict[str, tuple[DoseStatus, ...]] = {}
+_DECODED_KEPT = 50_000  # distinct texts, about 1 KB each with their statuses
+_LISTABLE = {s.value: s for s in (Status.DUE, Status.OVERDUE, Status.UPCOMING)}
+_DAYS: dict[str, date] = {}
+
+
+def _iso(day: date | None) -> str | None:
+    return None if day is None else day.isoformat()
+
+
+def _day(text: str | None) -> date | None:
+    if text is None:
+        return None
+    found = _DAYS.get(text)
+    if found is None:
+        if len(_DAYS) > 100_000:
+            _DAYS.clear()
+        found = _DAYS[text] = date.fromisoformat(text)
+    return found
+
+
+def mother_of(
+    child: ChildRow, adults: Iterable[ContactRow], recorded: ContactRow | None = None
+) -> Contact | None:
+    """The child's mother: the one recorded at the delivery (``recorded``), else as the roster
+    tells it (relations are to the household head): a son or daughter's mother is the head or
+    the head's spouse, whichever is a woman; a grandchild's is a daughter-in-law (else a
+    daughter). Without one, the household head is the contact."""
     members = [a for a in adults if a.id != child.id]
+    if recorded is not None:
+        head = _head(members)
+        return Contact(recorded.name, recorded.phone or (head.phone if head else None), True)
     relation = child.relation_to_head
     if relation in ("son", "daughter"):
         wanted: tuple[str, ...] = ("head", "spouse")

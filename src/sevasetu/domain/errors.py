@@ -79,6 +79,18 @@ class ImpossibleDate(DomainError):
     template = "The date {value} is not possible: {reason}."
 
 
+class InvalidChatMessage(InvalidInput):
+    """A WhatsApp message the Cloud API would refuse; ``reason`` names the limit."""
+
+    code = "invalid-chat-message"
+
+
+class OutsideWindow(InvalidInput):
+    """Free-form WhatsApp messages only within 24 hours of the user's last message."""
+
+    code = "outside-whatsapp-window"
+
+
 class UnknownArea(DomainError):
     code = "unknown-area"
     template = "There is no area with the code {area_code}."
@@ -312,3 +324,38 @@ class BookingStateConflict(DomainError):
     code = "booking-state-conflict"
     kind = "conflict"
     template = "The booking is {current}; it cannot become {wanted}."
+
+
+# --- proofs of earlier doses ----------------------------------------------------------------
+
+
+class NotAnImageOrPdf(DomainError):
+    code = "not-an-image-or-pdf"
+    kind = "unsupported"
+    template = "The file is not an image or PDF: send a JPEG, PNG or WebP photo, or a PDF."
+
+
+class DocumentTooLarge(DomainError):
+    code = "document-too-large"
+    kind = "too_large"
+    template = "The file is larger than {limit} MB."
+
+
+class ProofDecided(DomainError):
+    code = "proof-decided"
+    kind = "conflict"
+    template = "This proof was already {status}."
+
+
+# --- vaccine stock --------------------------------------------------------------------------
+
+
+class InsufficientStock(DomainError):
+    code = "insufficient-stock"
+    kind = "conflict"
+    template = "The vaccine lot {lot} has {balance} doses in stock; {doses} cannot be taken."
+
+
+class NoStockForDose(DomainError):
+    code = "no-stock-for-dose"
+    template = "The facility {facility_code} has no usable stock of {code} on {day}."

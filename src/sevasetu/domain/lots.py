@@ -1,7 +1,7 @@
 """Vaccine lots held by a facility: which product, which doses it serves, until when.
 
 A dose recorded at a facility names its lot; the lot must be held there, serve that dose and
-not have expired on the day of the dose. Stock (issues, wastage) is not tracked here.
+not have expired on the day of the dose. Its stock is in ``domain.stock``.
 """
 
 from __future__ import annotations

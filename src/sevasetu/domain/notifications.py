@@ -27,6 +27,8 @@ class Kind(StrEnum):
     BOOKING_CONFIRMED = "booking_confirmed"
     BOOKING_REMINDER = "booking_reminder"
     SESSION_CANCELLED = "session_cancelled"
+    PROOF_APPROVED = "proof_approved"
+    PROOF_REJECTED = "proof_rejected"
 
 
 # The words, per language; {placeholders} are filled from the notification's params.
@@ -53,6 +55,23 @@ MESSAGES: dict[Kind, dict[str, str]] = {
               "{dose} বুকিং বাতিল; অনুগ্রহ করে অন্য স্লট বুক করুন।",
         "hi": "सेवासेतु: {day} का {place} का टीकाकरण सत्र रद्द हो गया है ({reason})। {name} की "
               "{dose} बुकिंग रद्द है; कृपया दूसरा स्लॉट बुक करें।",
+    },
+    Kind.PROOF_APPROVED: {
+        "en": "sevasetu: the proof of {claimed} for {name} was accepted. {name} is booked for "
+              "{dose} at {place} on {day} at {time}. Booking {ref}.",
+        "bn": "সেবাসেতু: {name}-এর {claimed} টিকার প্রমাণ গৃহীত হয়েছে। {dose} টিকার বুকিং "
+              "নিশ্চিত: {place}, {day}, {time}। বুকিং {ref}।",
+        "hi": "सेवासेतु: {name} के {claimed} टीके का प्रमाण स्वीकार हो गया है। {dose} टीके की "
+              "बुकिंग पक्की है: {place}, {day}, {time}। बुकिंग {ref}।",
+    },
+    Kind.PROOF_REJECTED: {
+        "en": "sevasetu: the proof of {claimed} for {name} was not accepted ({reason}). The "
+              "booking for {dose} on {day} is cancelled; bring the vaccination card to the "
+              "centre or book again.",
+        "bn": "সেবাসেতু: {name}-এর {claimed} টিকার প্রমাণ গৃহীত হয়নি ({reason})। {day}-এর "
+              "{dose} বুকিং বাতিল; টিকার কার্ড নিয়ে কেন্দ্রে আসুন বা আবার বুক করুন।",
+        "hi": "सेवासेतु: {name} के {claimed} टीके का प्रमाण स्वीकार नहीं हुआ ({reason})। {day} "
+              "की {dose} बुकिंग रद्द है; टीकाकरण कार्ड लेकर केंद्र आएँ या फिर से बुक करें।",
     },
 }  # fmt: skip
 

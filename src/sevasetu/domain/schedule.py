@@ -8,53 +8,16 @@ months after 31 May is the last day of February.
 
 from __future__ import annotations
 
-import calendar
-import functools
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from enum import StrEnum
 from typing import NamedTuple
 
+from .ages import Age
+from .campaigns import Campaign, campaign_due, check_campaign_dose
 from .errors import InvalidInput, Reason
 from .pregnancies import PregnancyWindow
-
-_AGE = re.compile(r"^(\d+)([dwmy])$")
-
-
-@dataclass(frozen=True, slots=True)
-class Age:
-    """An age or interval: days, weeks, calendar months or years ("6w", "9m", "16y")."""
-
-    amount: int
-    unit: str
-
-    @classmethod
-    def parse(cls, text: str) -> Age:
-        match = _AGE.match(text.strip())
-        if not match:
-            raise InvalidInput(
-                "age", reason=Reason("{text} is not an age such as 6w, 9m or 10y.", text=repr(text))
-            )
-        return cls(int(match.group(1)), match.group(2))
-
-    def after(self, start: date) -> date:
-        if self.unit == "d":
-            return start + timedelta(days=self.amount)
-        if self.unit == "w":
-            return start + timedelta(weeks=self.amount)
-        return _months_after(start, self.amount * (12 if self.unit == "y" else 1))
-
-    def __str__(self) -> str:
-        return f"{self.amount}{self.unit}"
-
-
-@functools.lru_cache(maxsize=65536)
-def _months_after(start: date, months: int) -> date:
-    year, month = divmod(start.month - 1 + months, 12)
-    year, month = start.year + year, month + 1
-    return date(year, month, min(start.day, calendar.monthrange(year, month)[1]))
 
 
 class Status(StrEnum):
@@ -93,6 +56,7 @@ class Schedule:
     title: str
     doses: tuple[Dose, ...]
     grace_days: int = 28  # due until this many days after the due date, overdue after
+    campaign: Campaign | None = None  # a campaign's phases, products and dated intervals
     # Indexes built once: the engine judges millions of children against one schedule.
     by_code: dict[str, Dose] = field(init=False, repr=False, compare=False)
     previous_of: dict[str, tuple[Dose, ...]] = field(init=False, repr=False, compare=False)
@@ -134,6 +98,11 @@ class Schedule:
             found = tuple(_birth_dates(self, d, birth) for d in self.doses)
             self._by_birth[birth] = found
         return found
+
+    def series_of(self, dose: Dose) -> tuple[str, ...]:
+        """The codes of the dose's series, in order (COVID1, COVID2, COVIDP)."""
+        return tuple(d.code for d in sorted((d for d in self.doses if d.series == dose.series),
+                                            key=lambda d: d.number))  # fmt: skip
 
     def dose(self, code: str) -> Dose:
         try:
@@ -187,9 +156,13 @@ def due_doses(
     given: Mapping[str, date],
     flags: frozenset[str] = frozenset(),
     pregnancy: PregnancyWindow | None = None,
+    products: Mapping[str, str] | None = None,
+    conditions: frozenset[str] = frozenset(),
 ) -> list[DoseStatus]:
     """Every child dose of the schedule as of ``today``, in schedule order; with a pregnancy
-    (open or the latest delivered), its pregnancy doses too."""
+    (open or the latest delivered), its pregnancy doses too. A campaign schedule's doses are
+    judged by its phases (``conditions``: health_worker, comorbidity ...) and by the product
+    of each dose given (``products``: dose code -> product)."""
     for code, day in given.items():
         if code not in schedule.by_code:
             schedule.dose(code)  # raises, naming the schedule
@@ -202,6 +175,9 @@ def due_doses(
                     day=day.isoformat(),
                 ),
             )
+    if schedule.campaign is not None:
+        return _campaign_statuses(schedule, schedule.campaign, birth, today, given,
+                                  products or {}, conditions)  # fmt: skip
     expected: dict[str, date] = {}  # when each dose was or will be given, for the next one
     judged: dict[str, Status] = {}
     result = []
@@ -266,6 +242,31 @@ def _judge(
     return _by_date(schedule, dose.code, due, last, today, waiting=waiting_for_previous)
 
 
+def _campaign_statuses(
+    schedule: Schedule, campaign: Campaign, birth: date, today: date,
+    given: Mapping[str, date], products: Mapping[str, str], conditions: frozenset[str],
+) -> list[DoseStatus]:  # fmt: skip
+    result = []
+    for dose in schedule.doses:
+        if dose.code in given:
+            result.append(DoseStatus(dose.code, Status.GIVEN, None, None, given[dose.code]))
+            continue
+        due, late, waiting = campaign_due(
+            campaign, dose.code, birth=birth, today=today, given=given, products=products,
+            series=schedule.series_of(dose), conditions=conditions,
+        )  # fmt: skip
+        if due is None:
+            status = Status.UPCOMING if waiting else Status.NOT_APPLICABLE
+            result.append(DoseStatus(dose.code, status, None, None))
+        elif late is not None and today > late:
+            result.append(DoseStatus(dose.code, Status.OVERDUE, due, None))
+        elif late is not None and today >= due:
+            result.append(DoseStatus(dose.code, Status.DUE, due, None))
+        else:
+            result.append(_by_date(schedule, dose.code, due, None, today, waiting=False))
+    return result
+
+
 def _by_date(
     schedule: Schedule, code: str, due: date, last: date | None, today: date, *, waiting: bool
 ) -> DoseStatus:
@@ -288,12 +289,22 @@ def check_dose(
     given: Mapping[str, date],
     flags: frozenset[str] = frozenset(),
     pregnancy: PregnancyWindow | None = None,
+    product: str | None = None,
+    products: Mapping[str, str] | None = None,
+    conditions: frozenset[str] = frozenset(),
 ) -> None:
     """May ``code`` be given on ``on``, with these earlier doses? Raises DoseRefused with the
-    reason: already given, too early (with the date it is due), expired, not applicable."""
+    reason: already given, too early (with the date it is due), expired, not applicable; for
+    a campaign also another product than the first dose, or the person's phase not open."""
     from .errors import DoseRefused
 
-    schedule.dose(code)
+    dose = schedule.dose(code)
+    if schedule.campaign is not None:
+        earlier = {c: d for c, d in given.items() if d <= on and c != code}
+        check_campaign_dose(schedule.campaign, code, birth=birth, on=on, given=earlier,
+                            products=products or {}, product=product,
+                            series=schedule.series_of(dose), conditions=conditions)  # fmt: skip
+        return
     earlier = {c: d for c, d in given.items() if d <= on and c != code}
     if code in given:
         raise DoseRefused("code", code=code, day=on.isoformat(), reason=Reason(

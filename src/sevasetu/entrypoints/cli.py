@@ -10,7 +10,8 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
-from .commands import certificates, context, duelist, err, friendly, out, worker
+from .commands import certificates, context, duelist, err, friendly, out, stock, worker
+from .commands import whatsapp as whatsapp_commands
 
 app = typer.Typer(help="sevasetu: beneficiary registry and services.", no_args_is_help=True)
 db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
@@ -34,6 +35,9 @@ app.command("duelist")(duelist.duelist)
 app.add_typer(certificates.app, name="certificate")
 app.add_typer(certificates.keys_app, name="keys")
 app.command("worker")(worker.worker)
+app.add_typer(whatsapp_commands.app, name="whatsapp")
+app.add_typer(stock.app, name="stock")
+schedule_app.command("refresh")(duelist.schedule_refresh)
 
 
 @app.command()
@@ -115,7 +119,8 @@ def demo_load(
         )
     out.print(
         f"{summary.people} people in {summary.households} households, "
-        f"{summary.identifiers} identifiers, {summary.users_created} demo users created"
+        f"{summary.identifiers} identifiers, {summary.doses} doses given, "
+        f"{summary.users_created} demo users created"
     )
 
 
@@ -201,10 +206,17 @@ def audit_verify() -> None:
 def schedule_due(
     dob: Annotated[str, typer.Option(help="date of birth, YYYY-MM-DD")],
     as_of: Annotated[str, typer.Option(help="the day to judge, YYYY-MM-DD")],
-    given: Annotated[list[str] | None, typer.Option(help="CODE=YYYY-MM-DD, repeatable")] = None,
+    given: Annotated[
+        list[str] | None,
+        typer.Option(help="CODE=YYYY-MM-DD, or CODE=YYYY-MM-DD:VACCINE for a campaign dose"),
+    ] = None,
     schedule: Annotated[str, typer.Option(help="schedule file name")] = "india-uip",
     flag: Annotated[
         list[str] | None, typer.Option(help="area flag: je_endemic, pcv_offered")
+    ] = None,
+    condition: Annotated[
+        list[str] | None,
+        typer.Option(help="campaign phase condition: health_worker, frontline_worker, comorbidity"),
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="a JSON list instead of a table")] = False,
 ) -> None:
@@ -222,13 +234,18 @@ def schedule_due(
         except ValueError:
             raise InvalidInput(field, reason=f"{text!r} is not a date YYYY-MM-DD.") from None
 
-    history = {}
+    rules = load_schedule(schedule)
+    history, products = {}, {}
     for item in given or []:
         code, _, when = item.partition("=")
-        history[code.strip().upper()] = day(when.strip(), "given")
+        when, _, product = when.partition(":")
+        code = code.strip().upper()
+        history[code] = day(when.strip(), "given")
+        if product.strip() and rules.campaign is not None:
+            products[code] = rules.campaign.product(product, "given")
     statuses = due_doses(
-        load_schedule(schedule), birth=day(dob, "dob"), today=day(as_of, "as_of"),
-        given=history, flags=frozenset(flag or []),
+        rules, birth=day(dob, "dob"), today=day(as_of, "as_of"), given=history,
+        flags=frozenset(flag or []), products=products, conditions=frozenset(condition or []),
     )  # fmt: skip
     rows = [
         {"code": s.code, "status": s.status.value,

@@ -11,6 +11,7 @@ from ..domain.bookings import Booking, BookingStatus, check_eligible
 from ..domain.errors import NotEligible, NotFound, Reason, SessionNotOpen
 from ..domain.notifications import Kind
 from ..domain.people import Person
+from ..domain.proofs import ClaimedDose, history_with_claim
 from ..domain.sessions import Session, SlotPlaces
 from .audit import audit_denials, record
 from .notifications import booking_params, enqueue, recipient_for
@@ -33,8 +34,12 @@ def _check(ctx: Context, uow: UnitOfWork, session: Session, person: Person, code
     schedule = load_schedule(session.spec.schedule)
     schedule.dose(code)
     history = uow.vaccinations.history(person.state_code, person.id, schedule.name)
+    products = None
+    if schedule.campaign is not None:  # dose 2's interval follows dose 1's vaccine
+        key = (person.state_code, person.id)
+        products = uow.vaccinations.products([key], schedule.name).get(key, {})
     check_eligible(session, schedule, dose_code=code, birth=person.birth_date, given=history,
-                   flags=ctx.area_tree().flags(person.area_code))  # fmt: skip
+                   flags=ctx.area_tree().flags(person.area_code), products=products)  # fmt: skip
 
 
 def _new_booking(
@@ -94,6 +99,36 @@ def book(
                session=session.id, slot=slot_number, dose=code)  # fmt: skip
         uow.commit()
     return booking
+
+
+def hold_pending(
+    ctx: Context,
+    uow: UnitOfWork,
+    principal: Principal,
+    person: Person,
+    *,
+    session_id: str,
+    slot_number: int,
+    dose_code: str,
+    claim: ClaimedDose,
+) -> tuple[Booking, Session]:
+    """Inside the caller's write unit: a booking waiting for a verifier (the proof of an
+    earlier dose, ``services.proofs``). It takes its place now so the place is kept; the dose
+    must be eligible on the session day with the claimed earlier dose counted."""
+    session = _open_session(ctx, uow, session_id, slot_number)
+    schedule = load_schedule(session.spec.schedule)
+    schedule.dose(dose_code)
+    flags = ctx.area_tree().flags(person.area_code)
+    history = uow.vaccinations.history(person.state_code, person.id, schedule.name)
+    given = history_with_claim(schedule, claim, booked_code=dose_code, birth=person.birth_date,
+                               given=history, today=ctx.today(), flags=flags)  # fmt: skip
+    check_eligible(session, schedule, dose_code=dose_code, birth=person.birth_date, given=given,
+                   flags=flags)  # fmt: skip
+    booking = _new_booking(ctx, principal, person, session, slot_number, dose_code)
+    booking.status = BookingStatus.PENDING_VERIFICATION
+    uow.sessions.take_place(session.state_code, session.id, slot_number)  # or SlotFull
+    uow.sessions.add_booking(booking)
+    return booking, session
 
 
 def _own_booking(ctx: Context, uow: UnitOfWork, principal: Principal, booking_id: str) -> Booking:

@@ -15,7 +15,10 @@ from ..adapters.db.tables import areas as areas_table
 from ..adapters.db.tables import households as households_table
 from ..adapters.db.tables import people as people_table
 from ..adapters.db.tables import person_identifiers as identifiers_table
+from ..adapters.db.tables import vaccinations as vaccinations_table
+from ..adapters.demo import immunisation
 from ..adapters.demo.generator import DemoBatch, generate
+from ..adapters.schedules import load_schedule
 from ..domain.areas import RESIDENCE_LEVELS, Area, AreaTree
 from ..domain.errors import InvalidInput, UsernameTaken
 from .areas import load_geography
@@ -56,6 +59,7 @@ class DemoSummary:
     households: int
     identifiers: int
     users_created: int
+    doses: int = 0
 
 
 def load_demo(
@@ -67,6 +71,7 @@ def load_demo(
     progress: Callable[[int], None] | None = None,
     append: bool = False,
     batch_size: int = 10_000,
+    history: bool = True,
 ) -> DemoSummary:
     """Generate ``people`` synthetic people in households and store them, one transaction per
     batch. ``districts`` are area codes (any level above the village or ward) sharing the
@@ -74,6 +79,8 @@ def load_demo(
 
     Refuses when people are already registered, unless ``append``: then the seed is mixed
     with the number already there, so the new ids and numbers do not collide with theirs.
+    ``history``: their doses too, routine for children and the COVID-19 campaign for Indian
+    adults (``adapters.demo.immunisation``).
     """
     if people < 0:
         raise InvalidInput("people", reason="The number of people cannot be negative.")
@@ -102,7 +109,7 @@ def load_demo(
     # A rerun with the same arguments gives the same rows; an append gets rows of its own.
     run_seed = seed if not existing else seed * 1_000_003 + existing
 
-    counts = {"people": 0, "households": 0, "identifiers": 0}
+    counts = {"people": 0, "households": 0, "identifiers": 0, "doses": 0}
     per_area: dict[str, int] = defaultdict(int)
     batches = generate(
         seed=run_seed,
@@ -120,13 +127,18 @@ def load_demo(
     # writer at a time anyway.
     writers = 1 if ctx.settings.is_sqlite else 2
 
+    doses_of = _doses_for(ctx, tree, shares, run_seed) if history else None
+
     def insert(batch: DemoBatch) -> None:
+        doses = doses_of(batch.people) if doses_of is not None else []
         with ctx.uow(write=True) as uow:
             conn = uow.conn  # type: ignore[attr-defined]
             bulk_insert(conn, households_table, batch.households)
             bulk_insert(conn, people_table, batch.people)
             bulk_insert(conn, identifiers_table, batch.identifiers)
+            bulk_insert(conn, vaccinations_table, doses)
             uow.commit()
+        counts["doses"] += len(doses)
 
     def finish(done: Future[None], batch: DemoBatch) -> None:
         done.result()
@@ -152,7 +164,54 @@ def load_demo(
 
     _audit(ctx, tree, shares, per_area)
     users = _demo_users(ctx, tree)
-    return DemoSummary(counts["people"], counts["households"], counts["identifiers"], users)
+    return DemoSummary(counts["people"], counts["households"], counts["identifiers"], users,
+                       counts["doses"])  # fmt: skip
+
+
+# Which routine schedule a country's children follow.
+ROUTINE = {"IN": "india-uip", "BD": "bangladesh-epi"}
+_NEAREST = ("sub_centre", "outreach", "phc", "uhc", "chc", "hospital")
+
+
+def _doses_for(
+    ctx: Context, tree: AreaTree, shares: dict[str, float], seed: int
+) -> Callable[[list[dict]], list[dict]]:
+    """A function that draws the doses of a batch of people: at the facility nearest their
+    home, and for some second COVID-19 doses at a facility of another district."""
+    with ctx.uow() as uow:
+        facilities = uow.areas.facilities()
+    by_area: dict[str, list] = defaultdict(list)
+    for f in facilities:
+        by_area[f.area_code].append(f)
+    near: dict[str, str] = {}
+    for area in tree.by_code.values():
+        for code in reversed(area.path):
+            if by_area.get(code):
+                best = min(by_area[code], key=lambda f: _NEAREST.index(f.kind.value)
+                           if f.kind.value in _NEAREST else len(_NEAREST))  # fmt: skip
+                near[area.code] = best.code
+                break
+    homes = set(shares)
+    elsewhere: dict[str, str] = {}
+    for f in sorted(facilities, key=lambda f: f.code):
+        area = tree.get(f.area_code)
+        if f.state_code not in elsewhere and not any(area.is_within(h) for h in homes):
+            elsewhere[f.state_code] = f.code
+    campaign = load_schedule("covid19-india")
+    rng = random.Random(seed * 7919 + 13)
+
+    def routine(state_code: str):  # type: ignore[no-untyped-def]
+        name = ROUTINE.get(state_code[:2])
+        return load_schedule(name) if name else None
+
+    def draw(people: list[dict]) -> list[dict]:
+        return immunisation.history(
+            rng, people, routine=routine, campaign=campaign, flags=tree.flags,
+            facility_near=near, elsewhere=elsewhere, today=ctx.today(), now=ctx.now(),
+            new_id=ctx.new_id,
+        )  # fmt: skip
+
+    return draw
 
 
 def demo_residences(

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import gc
+import logging
+import threading
+import time
 from collections import defaultdict
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from datetime import date
 
 from ..adapters.schedules import load_schedule
@@ -16,9 +21,14 @@ from ..domain.due_lists import (
     Contact,
     ContactRow,
     DueEntry,
-    judge_child,
+    Summary,
+    doses_in_window,
+    flags_text,
+    listable_json,
     mother_of,
     round_order,
+    schedule_version,
+    summarise,
 )
 from ..domain.errors import InvalidInput
 from ..domain.people import Person
@@ -31,6 +41,8 @@ from .ports import Context, UnitOfWork
 # Which schedule a country's children follow.
 SCHEDULE_OF_COUNTRY = {"IN": "india-uip", "BD": "bangladesh-epi"}
 MAX_WINDOW_DAYS = 92  # a quarter: longer windows are plans, not rounds
+REFRESH_CHUNK = 5000  # children per write transaction of a refresh
+log = logging.getLogger("sevasetu.due_lists")
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,14 +107,17 @@ def due_list(
         by_state[village.state_code].append(code)
     born_after = _years_before(start, CHILD_YEARS)
     entries: list[DueEntry] = []
+    fresh: list[_Fresh] = []
     # A read unit: SQLite's write lock is not held while thousands of children are judged.
-    with ctx.uow() as uow:
+    with no_gc_pauses(), ctx.uow() as uow:
         for state_code, codes in by_state.items():
             entries.extend(
                 _judge_state(uow, tree, schedule, state_code, codes, born_after, start, end,
-                             defaulters)
+                             defaulters, fresh)
             )  # fmt: skip
         ashas = _ashas(uow, tree, villages.values())
+    if fresh and start == ctx.today():  # other days' judgements would displace the nightly's
+        _write_back(ctx, schedule, fresh)
     items = [
         DueItem(e, villages[e.child.area_code], ashas.get(e.child.area_code, ())) for e in entries
     ]
@@ -118,28 +133,208 @@ def due_list(
     return DueList(scope, start, end, defaulters, schedule.name, items)
 
 
+_gc_lock = threading.Lock()
+_gc_holders = 0
+
+
+@contextmanager
+def no_gc_pauses() -> Iterator[None]:
+    """The cyclic garbage collector held off while a list is built: its tens of thousands of
+    short-lived rows and tuples (freed by reference counting, none in a cycle) would otherwise
+    set off full collections over the engine's caches, half the time of a list."""
+    global _gc_holders
+    with _gc_lock:
+        _gc_holders += 1
+        if _gc_holders == 1:
+            gc.disable()
+    try:
+        yield
+    finally:
+        with _gc_lock:
+            _gc_holders -= 1
+            if _gc_holders == 0:
+                gc.enable()
+
+
+@dataclass(frozen=True, slots=True)
+class _Fresh:
+    """A child judged live by a due list, and what the judgement rested on: its summary is
+    stored only if these are unchanged when it is written."""
+
+    state_code: str
+    person_id: str
+    birth_date: date
+    area_code: str
+    doses: int  # of the schedule, recorded when read
+    summary: Summary
+
+
 def _judge_state(
     uow: UnitOfWork, tree: AreaTree, schedule: Schedule, state_code: str, codes: list[str],
-    born_after: date, start: date, end: date, defaulters: bool,
+    born_after: date, start: date, end: date, defaulters: bool, fresh: list[_Fresh],
 ) -> list[DueEntry]:  # fmt: skip
-    given = dict(uow.due_lists.doses(state_code, codes, born_after, schedule.name))
-    judged: list[tuple[ChildRow, tuple[DoseStatus, ...]]] = []
-    none: dict[str, date] = {}
-    for child in uow.due_lists.children(state_code, codes, born_after):
-        doses = judge_child(
-            schedule, child, given.get(child.id, none), start=start, end=end,
-            flags=tree.flags(child.area_code), defaulters=defaulters,
-        )  # fmt: skip
-        if doses:
-            judged.append((child, doses))
+    """The state's children on the list: from their summaries judged on ``start`` where valid
+    (skipped unread where the summary says no window up to ``end`` lists them), judged live
+    otherwise (those summaries are added to ``fresh``, to be stored)."""
+    version = schedule_version(schedule)
+    flags_of = {code: tree.flags(code) for code in codes}
+    texts = {code: flags_text(flags) for code, flags in flags_of.items()}
+    children: list[ChildRow] = []
+    listed: dict[str, tuple[DoseStatus, ...]] = {}
+    live: list[ChildRow] = []
+    for child, flags, statuses in uow.due_lists.children_to_list(
+        state_code, codes, born_after, start, end, schedule.name, version, texts
+    ):
+        children.append(child)
+        if flags is None or flags != texts[child.area_code]:
+            live.append(child)
+        elif statuses is not None:
+            listed[child.id] = doses_in_window(
+                listable_json(statuses), start=start, end=end, defaulters=defaulters
+            )
+    if live:
+        # Most children stale (no refresh ran): the area's doses in one query; else by id.
+        given = dict(
+            uow.due_lists.doses(state_code, codes, born_after, schedule.name)
+            if len(live) * 2 > len(children)
+            else uow.due_lists.doses_of(state_code, [c.id for c in live], schedule.name)
+        )
+        none: dict[str, date] = {}
+        for child in live:
+            history = given.get(child.id, none)
+            summary, statuses, waiting = summarise(
+                schedule, child.birth_date, history, day=start,
+                flags=flags_of[child.area_code],
+            )  # fmt: skip
+            fresh.append(_Fresh(state_code, child.id, child.birth_date, child.area_code,
+                                len(history), summary))  # fmt: skip
+            listed[child.id] = doses_in_window(
+                statuses, start=start, end=end, defaulters=defaulters, waiting=waiting
+            )
+    judged = [(c, doses) for c in children if (doses := listed.get(c.id, ()))]
     households = sorted({c.household_id for c, _ in judged if c.household_id})
     adults: dict[str, list[ContactRow]] = defaultdict(list)
     for row in uow.due_lists.contacts(state_code, households):
         adults[row.household_id].append(row)
+    # A child whose delivery was recorded has her mother on record, not guessed.
+    recorded = uow.due_lists.mothers(state_code, [c.id for c, _ in judged]) if judged else {}
     return [
-        DueEntry(child, doses, mother_of(child, adults.get(child.household_id or "", [])))
+        DueEntry(
+            child,
+            doses,
+            mother_of(child, adults.get(child.household_id or "", []), recorded.get(child.id)),
+        )  # fmt: skip
         for child, doses in judged
     ]
+
+
+def _write_back(ctx: Context, schedule: Schedule, fresh: list[_Fresh]) -> None:
+    """Store the summaries a due list judged, in a short write unit of their own. A failure
+    is logged: the list was right, only the next one will judge again."""
+    try:
+        with ctx.uow(write=True) as uow:
+            _store(ctx, uow, schedule, fresh)
+            uow.commit()
+    except Exception:  # the list is answered all the same
+        log.exception("could not store %d schedule summaries", len(fresh))
+
+
+def _store(ctx: Context, uow: UnitOfWork, schedule: Schedule, fresh: list[_Fresh]) -> int:
+    """Save the summaries of the children unchanged since they were read and judged (same
+    birth date, area and number of doses), in a write unit: their people rows are locked on
+    PostgreSQL as a dose's writer locks them, and SQLite's write lock excludes every writer,
+    so a change after this check deletes the summary saved here."""
+    by_state: dict[str, list[_Fresh]] = defaultdict(list)
+    for f in fresh:
+        by_state[f.state_code].append(f)
+    saved = 0
+    for state_code, group in sorted(by_state.items()):
+        ids = [f.person_id for f in group]
+        subjects = uow.due_lists.subjects_of(state_code, ids)
+        counts = uow.due_lists.dose_counts(state_code, ids, schedule.name)
+        keep = [
+            (f.person_id, f.summary)
+            for f in group
+            if subjects.get(f.person_id) == (f.birth_date, f.area_code)
+            and counts.get(f.person_id, 0) == f.doses
+        ]
+        saved += uow.due_lists.save_summaries(
+            state_code, schedule.name, schedule_version(schedule), keep, ctx.now()
+        )
+    return saved
+
+
+@dataclass(slots=True)
+class RefreshResult:
+    children: int = 0
+    seconds: float = 0.0
+    by_state: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def per_second(self) -> float:
+        return self.children / self.seconds if self.seconds else 0.0
+
+
+def refresh_summaries(
+    ctx: Context,
+    area_code: str | None = None,
+    *,
+    on: date | None = None,
+    chunk: int = REFRESH_CHUNK,
+    progress: Callable[[int, int], None] | None = None,
+) -> RefreshResult:
+    """Judge every child (0-16) of the area (default: everywhere) on ``on`` (default today) and
+    store their summaries, ``chunk`` children at a time (read and judged, then stored in a short
+    write transaction): the nightly job, after midnight, so that the day's due lists read
+    summaries instead of judging. ``progress`` is called with (children done, children in all).
+    """
+    tree = ctx.area_tree()
+    day = on or ctx.today()
+    roots = [tree.get(area_code, "area")] if area_code else tree.children(None)
+    villages = sorted(
+        {a.code: a for r in roots for a in tree.within(r.code) if a.level in RESIDENCE_LEVELS}
+        .values(), key=lambda a: a.code,
+    )  # fmt: skip
+    by_state: dict[str, list[str]] = defaultdict(list)
+    for village in villages:
+        by_state[village.state_code].append(village.code)
+    born_after = _years_before(day, CHILD_YEARS)
+    with ctx.uow() as uow:
+        todo = {
+            state_code: [c.id for c in uow.due_lists.children(state_code, codes, born_after)]
+            for state_code, codes in by_state.items()
+        }
+    total = sum(len(ids) for ids in todo.values())
+    result, done = RefreshResult(), 0
+    began = time.perf_counter()
+    for state_code, ids in todo.items():
+        schedule = schedule_for(tree.get(state_code))
+        for start in range(0, len(ids), chunk):
+            part = ids[start : start + chunk]
+            # Read and judged in a read unit; stored in a short write unit, if still right.
+            with ctx.uow() as uow:
+                subjects = uow.due_lists.subjects_of(state_code, part)
+                given = dict(uow.due_lists.doses_of(state_code, list(subjects), schedule.name))
+            none: dict[str, date] = {}
+            fresh = []
+            with no_gc_pauses():
+                for pid, (birth, area) in subjects.items():
+                    if birth <= born_after:
+                        continue  # no longer a child
+                    history = given.get(pid, none)
+                    summary = summarise(schedule, birth, history, day=day,
+                                        flags=tree.flags(area))[0]  # fmt: skip
+                    fresh.append(_Fresh(state_code, pid, birth, area, len(history), summary))
+            with ctx.uow(write=True) as uow:
+                saved = _store(ctx, uow, schedule, fresh)
+                uow.commit()
+            result.children += saved
+            result.by_state[state_code] = result.by_state.get(state_code, 0) + saved
+            done += len(part)
+            if progress is not None:
+                progress(done, total)
+    result.seconds = time.perf_counter() - began
+    return result
 
 
 def _ashas(uow: UnitOfWork, tree: AreaTree, villages: Iterable[Area]) -> dict[str, tuple[str, ...]]:
@@ -192,4 +387,7 @@ def child_card(
     return ChildCard(person, schedule, day, doses, given, flags)
 
 
-__all__ = ["ChildCard", "DueItem", "DueList", "child_card", "due_list"]
+__all__ = [
+    "ChildCard", "DueItem", "DueList", "RefreshResult", "child_card", "due_list",
+    "no_gc_pauses", "refresh_summaries",
+]  # fmt: skip

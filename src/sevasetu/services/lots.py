@@ -1,4 +1,5 @@
-"""Vaccine lots a facility holds: added by its admin (or higher), read by its vaccinators."""
+"""Vaccine lots a facility holds: added by its admin (or higher), read by its vaccinators.
+The doses a lot arrives with are its first receipt in the stock ledger (services.stock)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from ..domain.access import Action, Principal, require, require_area
 from ..domain.areas import Facility
 from ..domain.errors import InvalidInput, Reason, UnknownFacility
 from ..domain.lots import VaccineLot
+from ..domain.stock import MovementKind, StockMovement
 from .audit import audit_denials, record
 from .ports import Context, UnitOfWork
 
@@ -62,6 +64,12 @@ def add_lot(ctx: Context, principal: Principal, facility_code: str, data: LotInp
             created_by=principal.actor, created_at=ctx.now(),
         )  # fmt: skip
         uow.lots.add(lot)
+        if lot.doses_received > 0:  # the lot's first receipt, in the stock ledger
+            uow.stock.add(StockMovement(
+                state_code=lot.state_code, id=ctx.new_id(), facility_code=lot.facility_code,
+                product=lot.product, lot=lot.lot, kind=MovementKind.RECEIPT,
+                doses=lot.doses_received, recorded_by=principal.actor, recorded_at=ctx.now(),
+            ))  # fmt: skip
         record(ctx, uow, actor=principal, action="lot.add", subject_type="facility",
                subject_id=facility.code, state_code=facility.state_code, product=product,
                lot=number, expiry=data.expiry.isoformat(), doses=data.doses_received)  # fmt: skip

@@ -98,7 +98,11 @@ def deliver_due(ctx: Context, worker: str, limit: int = 50) -> Delivery:
     sent = retrying = failed = 0
     for n in claimed:
         try:
-            ctx.notifier.send(n.channel, n.recipient, n.text())
+            deliver = getattr(ctx.notifier, "deliver", None)  # WhatsApp: kind -> template
+            if deliver is not None:
+                deliver(n)
+            else:
+                ctx.notifier.send(n.channel, n.recipient, n.text())
         except Exception as exc:  # any gateway failure: retry with backoff, or give up
             n.last_error = f"{type(exc).__name__}: {exc}"
             if getattr(exc, "permanent", False) or n.attempts >= MAX_ATTEMPTS:

@@ -24,6 +24,15 @@ class Notifier(Protocol):
     def send(self, channel: str, recipient: str, text: str) -> None: ...
 
 
+class WhatsAppGateway(Protocol):
+    """The WhatsApp Cloud API (``adapters.whatsapp.client``), or the console in development.
+    Errors carry ``permanent=True`` when retrying cannot help."""
+
+    def send_body(self, to: str, body: dict[str, Any]) -> str: ...
+    def upload_media(self, content: bytes, mime_type: str, filename: str) -> str: ...
+    def download_media(self, media_id: str, max_bytes: int) -> tuple[bytes, str]: ...
+
+
 class PasswordHasher(Protocol):
     def hash(self, password: str) -> str: ...
     def verify(self, password_hash: str, password: str) -> bool: ...
@@ -46,8 +55,11 @@ class UnitOfWork(Protocol):
     aefi: Any
     due_lists: Any
     lots: Any
+    stock: Any
     signing_keys: Any
     revocations: Any
+    whatsapp: Any
+    proofs: Any
 
     def __enter__(self) -> UnitOfWork: ...
     def __exit__(
@@ -67,6 +79,7 @@ class Context(Protocol):
     settings: Any
     sms: SmsSender
     notifier: Notifier
+    whatsapp: WhatsAppGateway
     principals: Any  # services.auth.PrincipalCache
     passwords: PasswordHasher
 

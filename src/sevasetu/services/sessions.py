@@ -6,10 +6,10 @@ from dataclasses import dataclass, replace
 from datetime import date
 
 from ..adapters.schedules import load_schedule
-from ..domain.access import Action, Principal, require, require_area
+from ..domain.access import Action, Principal, can, require, require_area
 from ..domain.areas import AreaLevel
 from ..domain.bookings import ACTIVE, BookingStatus
-from ..domain.errors import InvalidInput, NotFound, Reason, UnknownFacility
+from ..domain.errors import Forbidden, InvalidInput, NotFound, Reason, UnknownFacility
 from ..domain.notifications import Kind
 from ..domain.sessions import (
     Session,
@@ -22,6 +22,7 @@ from ..domain.sessions import (
 from .audit import record
 from .notifications import booking_params, enqueue, recipient_for
 from .ports import Context, UnitOfWork
+from .stock import check_session_stock
 
 # "Near" a village or ward means anywhere in its block (upazila in Bangladesh).
 _NEAR_LEVELS = frozenset({AreaLevel.BLOCK, AreaLevel.UPAZILA})
@@ -37,8 +38,11 @@ class SessionView:
         return sum(s.free_to_book for s in self.slots)
 
 
-def _checked_spec(ctx: Context, uow: UnitOfWork, principal: Principal, spec: SessionSpec) -> str:
-    """The facility's area, once the caller may plan there and the doses exist."""
+def _checked_spec(
+    ctx: Context, uow: UnitOfWork, principal: Principal, spec: SessionSpec, days: list[date]
+) -> str:
+    """The facility's area, once the caller may plan there, the doses exist and the facility
+    has usable stock of each on every day (no session offers a vaccine it cannot give)."""
     require(principal, Action.SESSION_PLAN)
     facility = next(iter(uow.areas.facilities_by_code([spec.facility_code])), None)
     if facility is None:
@@ -47,6 +51,7 @@ def _checked_spec(ctx: Context, uow: UnitOfWork, principal: Principal, spec: Ses
     schedule = load_schedule(spec.schedule)
     for code in spec.offers:
         schedule.dose(code)
+    check_session_stock(uow, facility, spec.offers, days)
     return str(facility.area_code)
 
 
@@ -54,7 +59,7 @@ def plan_session(ctx: Context, principal: Principal, spec: SessionSpec) -> Sessi
     spec = replace(spec, offers=tuple(dict.fromkeys(c.strip().upper() for c in spec.offers)))
     slots = plan_slots(spec, ctx.today())
     with ctx.uow(write=True) as uow:
-        area_code = _checked_spec(ctx, uow, principal, spec)
+        area_code = _checked_spec(ctx, uow, principal, spec, [spec.day])
         session = _new_session(ctx, principal, spec, area_code, plan_id=None)
         uow.sessions.add(session, slots)
         record(ctx, uow, actor=principal, action="session.plan", subject_type="session",
@@ -80,7 +85,7 @@ def plan_recurring(
     plan_id = ctx.new_id()
     views = []
     with ctx.uow(write=True) as uow:
-        area_code = _checked_spec(ctx, uow, principal, spec)
+        area_code = _checked_spec(ctx, uow, principal, spec, days)
         for day in days:
             daily = replace(spec, day=day)
             slots = plan_slots(daily, ctx.today())
@@ -146,6 +151,27 @@ def cancel_session(ctx: Context, principal: Principal, session_id: str, reason: 
                bookings_cancelled=cancelled)  # fmt: skip
         uow.commit()
     return cancelled
+
+
+MAX_LISTED_DAYS = 92
+
+
+def sessions_in(
+    ctx: Context, principal: Principal, area_code: str, first: date, last: date
+) -> list[SessionView]:
+    """The sessions of an area from ``first`` to ``last`` with their places, for those who plan
+    or run them there (cancelled ones included, so that a planner sees why)."""
+    if not (can(principal, Action.SESSION_PLAN) or can(principal, Action.VACCINATION_RECORD)):
+        raise Forbidden(action=Action.SESSION_PLAN.value)
+    tree = ctx.area_tree()
+    require_area(principal, tree.get(area_code))
+    if last < first or (last - first).days > MAX_LISTED_DAYS:
+        raise InvalidInput("last", reason=Reason(
+            "List at most {limit} days of sessions at a time.", limit=MAX_LISTED_DAYS))  # fmt: skip
+    codes = [a.code for a in tree.within(area_code)]
+    with ctx.uow() as uow:
+        sessions = uow.sessions.in_areas(codes, first, last)
+        return [SessionView(s, uow.sessions.slots(s.state_code, s.id)) for s in sessions]
 
 
 def find_slots(

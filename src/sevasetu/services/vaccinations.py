@@ -13,7 +13,7 @@ from datetime import date, datetime
 from typing import Any
 
 from ..adapters.schedules import load_schedule
-from ..domain.access import Action, Principal, require, require_area
+from ..domain.access import Action, Principal, require, require_area, require_recording
 from ..domain.areas import Facility
 from ..domain.errors import (
     DomainError,
@@ -32,6 +32,7 @@ from ..domain.vaccinations import DoseSubject, Vaccination
 from .audit import SYSTEM_CHAIN, audit_denials
 from .people import get_person
 from .ports import Context, UnitOfWork
+from .stock import record_administered
 
 MAX_BATCH = 1000
 
@@ -64,6 +65,8 @@ class DoseFacts:
     pregnancies: dict[tuple[str, str], tuple[str, PregnancyWindow | None]] = field(
         default_factory=dict
     )
+    # (state, person, schedule) -> dose code -> product, read only for campaign doses.
+    products: dict[tuple[str, str, str], dict[str, str]] = field(default_factory=dict)
 
     @classmethod
     def read(cls, uow: UnitOfWork, items: Sequence[VaccinationInput]) -> DoseFacts:
@@ -82,15 +85,21 @@ class DoseFacts:
         pregnant = [(s.state_code, s.id) for d in items if _pregnancy_dose(d)
                     and (s := subjects.get(d.person_id)) is not None]  # fmt: skip
         pregnancies = uow.pregnancies.dose_facts(pregnant) if pregnant else {}
-        return cls(subjects, histories, facilities, lots, pregnancies)
+        products: dict[tuple[str, str, str], dict[str, str]] = {}
+        for name in sorted({d.schedule for d in items if load_schedule(d.schedule).campaign}):
+            people = [(s.state_code, s.id) for d in items if d.schedule == name
+                      and (s := subjects.get(d.person_id)) is not None]  # fmt: skip
+            for (state, person), by_code in uow.vaccinations.products(people, name).items():
+                products[(state, person, name)] = by_code
+        return cls(subjects, histories, facilities, lots, pregnancies, products)
 
     def history(self, subject: DoseSubject, schedule: str) -> dict[str, date]:
         return self.histories.setdefault((subject.state_code, subject.id, schedule), {})
 
     def accept(self, v: Vaccination) -> None:
-        self.histories.setdefault((v.state_code, v.person_id, v.schedule), {})[v.dose_code] = (
-            v.given_on
-        )
+        key = (v.state_code, v.person_id, v.schedule)
+        self.histories.setdefault(key, {})[v.dose_code] = v.given_on
+        self.products.setdefault(key, {})[v.dose_code] = v.product
 
 
 def judge_dose(
@@ -147,9 +156,18 @@ def judge_dose(
         sex, window = facts.pregnancies.get((person.state_code, person.id), (None, None))
         check_pregnancy_dose(code, sex=sex, birth=person.birth_date, window=window,
                              on=data.given_on)  # fmt: skip
+    products = None
+    if schedule.campaign is not None:  # the vaccine is part of the dose: dose 2 must match
+        if not product:
+            raise InvalidInput("product", reason=Reason(
+                "{code} needs the vaccine given: {names}.", code=code,
+                names=", ".join(p.name for p in schedule.campaign.products)))  # fmt: skip
+        product = schedule.campaign.product(product)
+        products = facts.products.get((person.state_code, person.id, schedule.name), {})
     try:
         check_dose(schedule, code, birth=person.birth_date, on=data.given_on, given=history,
-                   flags=ctx.area_tree().flags(person.area_code), pregnancy=window)  # fmt: skip
+                   flags=ctx.area_tree().flags(person.area_code), pregnancy=window,
+                   product=product or None, products=products)  # fmt: skip
     except DoseRefused:
         if override is None or code in history:
             raise
@@ -180,6 +198,8 @@ def _record_one(
     vaccination = judge_dose(ctx, principal, data, facts, today=ctx.today(), now=ctx.now())
     uow.vaccinations.add(vaccination)
     uow.sessions.complete_bookings([vaccination], ctx.now())
+    record_administered(ctx, uow, facts.facilities, [vaccination], actor=principal.actor,
+                        now=ctx.now())  # fmt: skip
     uow.audit.append(at=ctx.now(), actor=principal.actor, **_dose_audit(vaccination))
     return vaccination
 
@@ -191,7 +211,7 @@ def record_vaccination(
     """A vaccinator records a dose for anyone registered, wherever they live: the dose must fit
     the schedule on that day, or carry an override reason, which is audited. ``within`` records
     it in a caller's unit of work (several doses all or nothing), which the caller commits."""
-    require(principal, Action.VACCINATION_RECORD)
+    require_recording(principal, backdated=data.backdated)
     if within is not None:
         return _record_one(ctx, within, principal, data)
     with ctx.uow(write=True) as uow:
@@ -249,9 +269,9 @@ def record_vaccinations(
                     state_code=principal.state_code or SYSTEM_CHAIN,
                     detail=dict(refusal=o.error.code, use_case="record_vaccinations"),
                 ))  # fmt: skip
-        uow.sessions.complete_bookings(
-            [o.vaccination for o in outcomes if o.vaccination is not None], now
-        )
+        accepted = [o.vaccination for o in outcomes if o.vaccination is not None]
+        uow.sessions.complete_bookings(accepted, now)
+        record_administered(ctx, uow, facts.facilities, accepted, actor=principal.actor, now=now)
         uow.audit.append_many([dict(e, at=now, actor=principal.actor) for e in events])
         uow.commit()
     return outcomes
@@ -277,9 +297,11 @@ def person_schedule(
     history = {c: d for c, d in history.items() if d <= day}
     flags = ctx.area_tree().flags(person.area_code)  # JE where endemic, PCV where offered
     window = pregnancy if pregnancy is not None and pregnancy.lmp <= day else None
+    products = {v.dose_code: v.product for v in given if v.schedule == schedule.name}
     return due_doses(
-        schedule, birth=person.birth_date, today=day, given=history, flags=flags, pregnancy=window
-    ), given
+        schedule, birth=person.birth_date, today=day, given=history, flags=flags,
+        pregnancy=window, products=products,
+    ), given  # fmt: skip
 
 
 def _pregnancy_dose(data: VaccinationInput) -> bool:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     CheckConstraint,
     Column,
@@ -14,6 +15,7 @@ from sqlalchemy import (
     ForeignKeyConstraint,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     SmallInteger,
     String,
@@ -536,4 +538,205 @@ notifications = Table(
     Column("created_at", UtcDateTime, nullable=False),
     UniqueConstraint("state_code", "dedupe_key"),
     Index(None, "status", "next_attempt_at"),
+)
+
+# A child's schedule judged on one day (``domain.due_lists.summarise``), so that a due list
+# starting that day lists the child from it, or skips the child, without the engine. Valid only
+# for that day, the area's flags and the schedule's version; deleted with every change to the
+# child's doses, birth date or area (the repositories that write them do it).
+schedule_summaries = Table(
+    "schedule_summaries",
+    metadata,
+    Column("state_code", String(STATE), primary_key=True),
+    Column("person_id", String(ID), primary_key=True),
+    Column("schedule", String(40), nullable=False),
+    Column("judged_on", Date, nullable=False),
+    Column("flags", String(200), nullable=False),  # sorted, comma-joined
+    Column("schedule_version", String(16), nullable=False),
+    # The first day a window starting on judged_on could list the child; NULL: never.
+    Column("first_listed", Date),
+    Column("listed", JSON, nullable=False),  # those a list may show: [[code, status, due, last]]
+    Column("updated_at", UtcDateTime, nullable=False),
+    # Last: the long column, so that reading the others never follows its overflow pages.
+    Column("statuses", JSON, nullable=False),  # [[code, status, due, last, given, waiting]]
+)
+
+# Proofs of earlier doses (docs/proofs.md). The documents live in the database, not on a disk
+# beside it: a backup, a state's move to another data centre (S4) and a restore carry them with
+# the rows that point to them, and an upload is written in the same transaction as its booking
+# (a crash leaves neither an orphan file nor a proof without its file). They are small (at most
+# ``proof_max_bytes``) and read rarely, by one verifier.
+documents = Table(
+    "documents",
+    metadata,
+    Column("state_code", String(STATE), primary_key=True),
+    Column("id", String(ID), primary_key=True),
+    Column("person_id", String(ID), nullable=False),
+    Column("sha256", String(64), nullable=False),
+    Column("media_type", String(40), nullable=False),  # sniffed from the content
+    Column("size", Integer, nullable=False),
+    Column("content", LargeBinary, nullable=False),
+    Column("uploaded_by", String(60), nullable=False),
+    Column("uploaded_at", UtcDateTime, nullable=False),
+    ForeignKeyConstraint(["state_code", "person_id"], ["people.state_code", "people.id"]),
+    Index(None, "state_code", "person_id"),
+)
+
+dose_proofs = Table(
+    "dose_proofs",
+    metadata,
+    Column("state_code", String(STATE), primary_key=True),
+    Column("id", String(ID), primary_key=True),
+    Column("booking_id", String(ID), nullable=False),
+    Column("document_id", String(ID), nullable=False),
+    Column("claimed_dose_code", String(12), nullable=False),
+    Column("claimed_given_on", Date, nullable=False),
+    Column("claimed_place", String(120), nullable=False),
+    Column("identifier_kind", String(20), nullable=False),
+    Column("identifier_last", String(8), nullable=False),  # never more than the last 4
+    Column("status", String(12), nullable=False),
+    Column("decided_by", String(60)),
+    Column("decided_at", UtcDateTime),
+    Column("reason", String(300), nullable=False, default=""),
+    Column("created_at", UtcDateTime, nullable=False),
+    ForeignKeyConstraint(["state_code", "booking_id"], ["bookings.state_code", "bookings.id"]),
+    ForeignKeyConstraint(["state_code", "document_id"], ["documents.state_code", "documents.id"]),
+    UniqueConstraint("state_code", "booking_id"),
+    Index(None, "status", "created_at"),
+)
+
+# --- vaccine stock --------------------------------------------------------------------------
+
+# The stock ledger, append-only: one row per movement of a lot's doses (domain.stock). The
+# balance is the sum of the rows; ``doses`` is positive except for an adjustment (signed).
+stock_movements = Table(
+    "stock_movements",
+    metadata,
+    Column("state_code", String(STATE), primary_key=True),
+    Column("id", String(ID), primary_key=True),
+    Column("facility_code", String(AREA), nullable=False),
+    Column("product", String(80), nullable=False),
+    Column("lot", String(40), nullable=False),
+    # receipt | issue | return | administered | wasted | adjustment
+    Column("kind", String(16), nullable=False),
+    Column("doses", Integer, nullable=False),
+    Column("session_id", String(ID)),
+    # The dose's record lives with the person, maybe in another state: no foreign key.
+    Column("vaccination_id", String(ID)),
+    Column("reason", String(300), nullable=False, default=""),
+    Column("recorded_by", String(60), nullable=False),
+    Column("recorded_at", UtcDateTime, nullable=False),
+    ForeignKeyConstraint(
+        ["state_code", "facility_code", "product", "lot"],
+        [
+            "vaccine_lots.state_code",
+            "vaccine_lots.facility_code",
+            "vaccine_lots.product",
+            "vaccine_lots.lot",
+        ],
+        name="fk_stock_movements_lot",
+    ),  # fmt: skip
+    ForeignKeyConstraint(
+        ["state_code", "session_id"],
+        ["vaccination_sessions.state_code", "vaccination_sessions.id"],
+        name="fk_stock_movements_session",
+    ),
+    CheckConstraint("doses > 0 OR (kind = 'adjustment' AND doses <> 0)", name="doses"),
+    Index(None, "state_code", "facility_code", "product", "lot"),
+    Index(None, "state_code", "session_id"),
+)
+
+# --- WhatsApp (Cloud API) -------------------------------------------------------------------
+SEQ = BigInteger().with_variant(Integer, "sqlite")  # SQLite numbers only INTEGER PRIMARY KEY
+WA_ID = 64  # a phone number in digits today; newer payloads may carry a longer user id
+# Conversations are keyed by the user's wa_id and not yet tied to a state: a citizen's number
+# says nothing about where they live. ``claimed_by`` lets one worker at a time process a
+# conversation's messages, oldest first.
+whatsapp_conversations = Table(
+    "whatsapp_conversations",
+    metadata,
+    Column("wa_id", String(WA_ID), primary_key=True),
+    Column("language", String(8)),
+    Column("profile_name", String(120), nullable=False, default=""),
+    Column("consent_shown_at", UtcDateTime),
+    Column("last_inbound_at", UtcDateTime),
+    Column("claimed_by", String(60)),
+    Column("claimed_at", UtcDateTime),
+    Column("created_at", UtcDateTime, nullable=False),
+)
+
+# Every inbound message, stored before the webhook answers; the unique message id makes a
+# duplicate delivery a no-op.
+whatsapp_inbound = Table(
+    "whatsapp_inbound",
+    metadata,
+    # Arrival order: a conversation's messages are processed in it.
+    Column("seq", SEQ, primary_key=True, autoincrement=True),
+    Column("id", String(ID), nullable=False, unique=True),
+    Column("message_id", String(128), nullable=False, unique=True),
+    Column("wa_id", String(WA_ID), ForeignKey("whatsapp_conversations.wa_id"), nullable=False),
+    Column("type", String(24), nullable=False),
+    Column("text", Text, nullable=False, default=""),
+    Column("reply_id", String(200), nullable=False, default=""),
+    Column("media_id", String(128), nullable=False, default=""),
+    Column("payload", JSON, nullable=False),
+    Column("sent_at", UtcDateTime, nullable=False),
+    Column("received_at", UtcDateTime, nullable=False),
+    Column("status", String(12), nullable=False),  # pending | processed | failed
+    Column("attempts", SmallInteger, nullable=False, default=0),
+    Column("processed_at", UtcDateTime),
+    Column("error", String(300), nullable=False, default=""),
+    Index(None, "wa_id", "status", "sent_at"),
+    Index(None, "status"),
+)
+
+# What we send (replies, and notifications over WhatsApp): queued, then sent by the worker.
+whatsapp_outbound = Table(
+    "whatsapp_outbound",
+    metadata,
+    Column("seq", SEQ, primary_key=True, autoincrement=True),  # replies go out in this order
+    Column("id", String(ID), nullable=False, unique=True),
+    Column("wa_id", String(WA_ID), nullable=False),
+    Column("kind", String(12), nullable=False),  # text | buttons | list | document | template
+    Column("body", JSON, nullable=False),
+    Column("notification_id", String(ID)),
+    Column("wa_message_id", String(128), unique=True),
+    Column("status", String(12), nullable=False),  # queued | sending | sent | failed
+    Column("attempts", SmallInteger, nullable=False, default=0),
+    Column("next_attempt_at", UtcDateTime, nullable=False),
+    Column("claimed_by", String(60)),
+    Column("claimed_at", UtcDateTime),
+    Column("sent_at", UtcDateTime),
+    Column("error", String(300), nullable=False, default=""),
+    Column("created_at", UtcDateTime, nullable=False),
+    Index(None, "wa_id", "created_at"),
+    Index(None, "status", "next_attempt_at"),
+)
+
+# Delivery statuses by WhatsApp's message id, whatever order they arrive in (even before the
+# message they describe is recorded as sent): a status only ever moves forward.
+whatsapp_statuses = Table(
+    "whatsapp_statuses",
+    metadata,
+    Column("wa_message_id", String(128), primary_key=True),
+    Column("recipient", String(WA_ID), nullable=False),
+    Column("status", String(12), nullable=False),
+    Column("status_at", UtcDateTime, nullable=False),
+    Column("errors", JSON, nullable=False),
+    Column("updated_at", UtcDateTime, nullable=False),
+)
+
+# Images and documents users send, downloaded at once (the Graph API's URL lives minutes).
+whatsapp_media = Table(
+    "whatsapp_media",
+    metadata,
+    Column("media_id", String(128), primary_key=True),
+    Column("message_id", String(128), nullable=False, index=True),
+    Column("wa_id", String(WA_ID), nullable=False),
+    Column("mime_type", String(100), nullable=False),
+    Column("filename", String(200), nullable=False, default=""),
+    Column("size", Integer, nullable=False),
+    Column("sha256", String(64), nullable=False),
+    Column("content", LargeBinary, nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
 )

@@ -20,12 +20,15 @@ from .repositories import (
     OtpRepository,
     PeopleRepository,
     PregnancyRepository,
+    ProofRepository,
     RevocationRepository,
     SessionRepository,
     SigningKeyRepository,
+    StockRepository,
     TokenRepository,
     UserRepository,
     VaccinationRepository,
+    WhatsAppRepository,
 )
 
 
@@ -52,8 +55,11 @@ class SqlUnitOfWork:
     aefi: AefiRepository
     due_lists: DueListRepository
     lots: LotRepository
+    stock: StockRepository
     signing_keys: SigningKeyRepository
     revocations: RevocationRepository
+    whatsapp: WhatsAppRepository
+    proofs: ProofRepository
 
     def __init__(self, engine: Engine, *, write: bool = False) -> None:
         self.engine = engine
@@ -90,8 +96,11 @@ class SqlUnitOfWork:
         self.aefi = AefiRepository(conn)
         self.due_lists = DueListRepository(conn)
         self.lots = LotRepository(conn)
+        self.stock = StockRepository(conn)
         self.signing_keys = SigningKeyRepository(conn)
         self.revocations = RevocationRepository(conn)
+        self.whatsapp = WhatsAppRepository(conn)
+        self.proofs = ProofRepository(conn)
         return self
 
     def __exit__(

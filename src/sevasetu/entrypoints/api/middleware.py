@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Mapping
 from typing import Any
 
 from starlette.concurrency import run_in_threadpool
@@ -57,9 +58,12 @@ class BodyGuard:
     """Refuses bodies over the limit (413) and JSON bodies that are not UTF-8 (400), before any
     route sees them; the body is then handed on unchanged."""
 
-    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+    def __init__(
+        self, app: ASGIApp, max_bytes: int, larger: Mapping[str, int] | None = None
+    ) -> None:
         self.app = app
         self.max_bytes = max_bytes
+        self.larger = dict(larger or {})  # path -> its own limit (an upload endpoint)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http" and _NUL_ESCAPED in scope.get("query_string", b""):
@@ -69,13 +73,14 @@ class BodyGuard:
             await self.app(scope, receive, send)
             return
         request = Request(scope)
+        limit = self.larger.get(scope["path"], self.max_bytes)
         declared = request.headers.get("content-length")
-        if declared and declared.isdigit() and int(declared) > self.max_bytes:
-            await self._too_large(scope, receive, send)
+        if declared and declared.isdigit() and int(declared) > limit:
+            await self._too_large(scope, receive, send, limit)
             return
-        body = await _read_body(receive, self.max_bytes)
+        body = await _read_body(receive, limit)
         if body is None:
-            await self._too_large(scope, receive, send)
+            await self._too_large(scope, receive, send, limit)
             return
         content_type = request.headers.get("content-type", "")
         if body and "json" in content_type:
@@ -109,14 +114,24 @@ class BodyGuard:
         )
         await response(scope, receive, send)
 
-    async def _too_large(self, scope: Scope, receive: Receive, send: Send) -> None:
+    async def _too_large(self, scope: Scope, receive: Receive, send: Send, limit: int) -> None:
         response = problem(
             413,
             "body-too-large",
-            f"The body is larger than {self.max_bytes} bytes.",
+            f"The body is larger than {limit} bytes.",
             instance=scope["path"],
         )
         await response(scope, receive, send)
+
+
+_BOUNDARY = re.compile(r'boundary="?([^";,]+)"?', re.IGNORECASE)
+
+
+def _without_boundary(body: bytes, content_type: str) -> bytes:
+    """A multipart body with its boundary taken out: a client that builds the same upload
+    again picks a new random boundary, and it is still the same request."""
+    found = _BOUNDARY.search(content_type) if "multipart/" in content_type.lower() else None
+    return body.replace(found.group(1).encode("latin-1"), b"") if found else body
 
 
 class Idempotency:
@@ -152,7 +167,11 @@ class Idempotency:
         ctx = scope["app"].state.ctx
         state, actor = principal.state_code or "-", principal.actor
         fingerprint = hashlib.sha256(
-            scope["method"].encode() + b" " + scope["path"].encode() + b"\n" + body
+            scope["method"].encode()
+            + b" "
+            + scope["path"].encode()
+            + b"\n"
+            + _without_boundary(body, request.headers.get("content-type", ""))
         ).hexdigest()
         stored = await run_in_threadpool(self._claim, ctx, state, actor, key, fingerprint)
         if stored is not None:

@@ -28,6 +28,8 @@ STATUS = {
     "unauthorized": 401,
     "rate_limited": 429,
     "unavailable": 503,
+    "unsupported": 415,
+    "too_large": 413,
 }
 
 TITLES = {

@@ -103,3 +103,44 @@ def _row(item: Any) -> dict[str, Any]:
 
 def _doses_text(doses: list[dict[str, Any]]) -> str:
     return ", ".join(f"{d['code']} {d['status']} {d['due_date'] or ''}".strip() for d in doses)
+
+
+@friendly
+def schedule_refresh(
+    area: Annotated[str | None, typer.Option(help="area code (default: every area)")] = None,
+    on: Annotated[str | None, typer.Option(help="the day to judge (default today)")] = None,
+) -> None:
+    """Judge every child's schedule for the day and store the summaries the day's due lists
+    read: the nightly job, run after midnight (cron, or the worker)."""
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeRemainingColumn,
+    )
+
+    from ...services.due_lists import refresh_summaries
+    from . import err
+
+    ctx = context()
+    try:
+        day = _day(on, "on")
+        if area is not None:
+            ctx.area_tree().get(area, "area")
+        with Progress(
+            TextColumn("[bold]schedule summaries"), BarColumn(), MofNCompleteColumn(),
+            TimeRemainingColumn(), console=err,
+        ) as bar:  # fmt: skip
+            task = bar.add_task("refresh", total=None)
+            found = refresh_summaries(
+                ctx, area, on=day,
+                progress=lambda done, total: bar.update(task, completed=done, total=total),
+            )  # fmt: skip
+    finally:
+        ctx.close()
+    states = ", ".join(f"{s} {n}" for s, n in sorted(found.by_state.items())) or "none"
+    out.print(
+        f"{found.children} children judged in {found.seconds:.1f}s "
+        f"({found.per_second:.0f} children/s); by state: {states}"
+    )

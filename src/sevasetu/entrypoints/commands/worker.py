@@ -13,6 +13,7 @@ from typing import Annotated
 import typer
 
 from ...services.notifications import deliver_due, queue_reminders, reminder_day
+from ...services.whatsapp import process_pending, send_due
 from . import context, out
 
 REMINDER_EVERY_SECONDS = 600.0
@@ -47,9 +48,15 @@ def worker(
             done = deliver_due(ctx, name, batch)
             if done.sent or done.retrying or done.failed:
                 out.print(f"sent {done.sent}, retrying {done.retrying}, failed {done.failed}")
+            chat = process_pending(ctx, name, batch)  # WhatsApp: inbound in order, then replies
+            replies = send_due(ctx, name, batch)
+            if chat.processed or chat.failed or replies.sent or replies.failed:
+                out.print(f"whatsapp: processed {chat.processed}, replies sent {replies.sent}, "
+                          f"failed {replies.failed}")  # fmt: skip
             if once:
                 break
-            if done.sent + done.retrying + done.failed < batch:
+            if max(done.sent + done.retrying + done.failed, replies.sent + replies.retrying
+                   + replies.failed) < batch:  # fmt: skip
                 stop.wait(interval)
     finally:
         ctx.close()

@@ -39,7 +39,9 @@ Form = Annotated[FormData, Depends(form_data)]
 @router.get("/")
 def home(request: Request) -> RedirectResponse:
     page = page_for(request, login=False)
-    return redirect("/people" if page.principal else "/login")
+    if page.principal is None:
+        return redirect("/login")
+    return redirect("/book" if page.principal.role == "citizen" else "/people")
 
 
 def _login_form(

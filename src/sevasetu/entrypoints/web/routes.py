@@ -6,13 +6,24 @@ from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 
-from . import auth_pages, due_list_pages, household_pages, people_pages, verify_pages
+from . import (
+    auth_pages,
+    booking_pages,
+    due_list_pages,
+    household_pages,
+    mobile_login_pages,
+    people_pages,
+    proof_pages,
+    session_pages,
+    verify_pages,
+)
 from .shell import STATIC, CsrfRefused, LoginRequired, login_redirect, page_for
 
 
 def install(app: FastAPI) -> None:
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
-    for module in (auth_pages, people_pages, household_pages, due_list_pages, verify_pages):
+    for module in (auth_pages, people_pages, household_pages, due_list_pages, verify_pages,
+                   mobile_login_pages, booking_pages, session_pages, proof_pages):  # fmt: skip
         app.include_router(module.router)
 
     @app.exception_handler(LoginRequired)

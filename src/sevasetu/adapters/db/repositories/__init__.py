@@ -9,8 +9,11 @@ from .lots import LotRepository
 from .notifications import NotificationRepository
 from .people import HouseholdRepository, PeopleRepository
 from .pregnancies import PregnancyRepository
+from .proofs import ProofRepository
 from .sessions import SessionRepository
+from .stock import StockRepository
 from .vaccinations import VaccinationRepository
+from .whatsapp import WhatsAppRepository
 
 __all__ = [
     "AccountRepository",
@@ -26,9 +29,12 @@ __all__ = [
     "PeopleRepository",
     "SessionRepository",
     "PregnancyRepository",
+    "ProofRepository",
     "RevocationRepository",
     "SigningKeyRepository",
+    "StockRepository",
     "TokenRepository",
     "UserRepository",
     "VaccinationRepository",
+    "WhatsAppRepository",
 ]

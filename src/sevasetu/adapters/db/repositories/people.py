@@ -14,6 +14,7 @@ from ....domain.matching import Blocking, CandidateRow
 from ....domain.people import Identifier, Person, Sex
 from ..tables import households, people, person_history, person_identifiers
 from .base import Repository
+from .due_lists import forget_summaries
 
 PERSON_COLUMNS = [
     "state_code",
@@ -211,6 +212,16 @@ class PeopleRepository(Repository):
             if c not in ("state_code", "id", "created_at")
         }
         values["sex"] = person.sex.value
+        moved = self.conn.execute(
+            select(people.c.id).where(
+                people.c.state_code == person.state_code,
+                people.c.id == person.id,
+                or_(people.c.birth_date != person.birth_date,
+                    people.c.area_code != person.area_code),
+            )
+        ).first()  # fmt: skip
+        if moved is not None:  # a new birth date or area: the schedule is judged anew
+            forget_summaries(self.conn, person.state_code, [person.id])
         done = self.conn.execute(
             update(people)
             .where(

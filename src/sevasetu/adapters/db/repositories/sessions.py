@@ -129,6 +129,17 @@ class SessionRepository(Repository):
         found = [_session(r) for r in rows]
         return [s for s in found if dose_code is None or dose_code in s.spec.offers]
 
+    def in_areas(self, area_codes: list[str], first: date, last: date) -> list[Session]:
+        """Every session, planned or cancelled, from ``first`` to ``last`` in these areas."""
+        rows = self.conn.execute(
+            select(vaccination_sessions)
+            .where(vaccination_sessions.c.area_code.in_(area_codes),
+                   vaccination_sessions.c.day >= first, vaccination_sessions.c.day <= last)
+            .order_by(vaccination_sessions.c.day, vaccination_sessions.c.starts,
+                      vaccination_sessions.c.facility_code)
+        )  # fmt: skip
+        return [_session(r) for r in rows]
+
     def on_day(self, day: date) -> list[Session]:
         rows = self.conn.execute(
             select(vaccination_sessions).where(

@@ -14,6 +14,7 @@ from ....domain.errors import DoseRefused, Reason
 from ....domain.vaccinations import DoseSubject, Vaccination
 from ..tables import people, vaccinations
 from .base import Repository
+from .due_lists import forget_summaries
 
 
 class VaccinationRepository(Repository):
@@ -21,6 +22,7 @@ class VaccinationRepository(Repository):
         try:
             with self.conn.begin_nested():
                 self.conn.execute(vaccinations.insert(), [asdict(v)])
+                forget_summaries(self.conn, v.state_code, [v.person_id])
         except IntegrityError:
             # Recorded by someone else meanwhile: the unique constraint has the last word.
             raise DoseRefused("dose_code", code=v.dose_code, day=v.given_on.isoformat(),
@@ -74,6 +76,25 @@ class VaccinationRepository(Repository):
             out.setdefault((r.state_code, r.person_id, r.schedule), {})[r.dose_code] = r.given_on
         return out
 
+    def products(
+        self, keys: list[tuple[str, str]], schedule: str
+    ) -> dict[tuple[str, str], dict[str, str]]:
+        """(state, person) -> dose code -> product, for a campaign schedule's doses."""
+        out: dict[tuple[str, str], dict[str, str]] = {}
+        if not keys:
+            return out
+        c = vaccinations.c
+        wanted = set(keys)
+        query = select(c.state_code, c.person_id, c.dose_code, c.product).where(
+            c.schedule == schedule,
+            self._among(c.state_code, sorted({s for s, _ in wanted})),
+            self._among(c.person_id, sorted({p for _, p in wanted})),
+        )
+        for r in self.conn.execute(query):
+            if (r.state_code, r.person_id) in wanted:
+                out.setdefault((r.state_code, r.person_id), {})[r.dose_code] = r.product
+        return out
+
     def _among(self, column: Any, values: list[str]) -> Any:
         """``column IN values``; on PostgreSQL as ``= ANY(array)``, one parameter instead of a
         thousand (psycopg spends longer splitting a query of 1,000 placeholders than the
@@ -88,6 +109,11 @@ class VaccinationRepository(Repository):
         left out, and its caller is told)."""
         if not items:
             return set()
+        by_state: dict[str, set[str]] = {}
+        for v in items:
+            by_state.setdefault(v.state_code, set()).add(v.person_id)
+        for state_code, person_ids in sorted(by_state.items()):
+            forget_summaries(self.conn, state_code, person_ids)  # their schedules change
         if self.conn.dialect.name == "postgresql":
             return self._add_many_pg(items)
         insert = pg_insert if self.conn.dialect.name == "postgresql" else sqlite_insert
