@@ -22,11 +22,13 @@ $(STAMP): pyproject.toml
 
 venv: $(STAMP) ## create .venv and install (only when pyproject.toml changed)
 
-run: venv ## migrate var/sevasetu.db, load the demo district if empty, serve on http://127.0.0.1:8000
+run: venv ## migrate var/sevasetu.db, load the demo district if empty, serve on http://127.0.0.1:8000 with a worker
 	@$(BIN)/sevasetu db upgrade
 	@$(BIN)/sevasetu demo load --if-empty
 	@echo "==> sevasetu on http://127.0.0.1:8000  (log in as asha.nadia / sevasetu-demo)"
-	@$(BIN)/sevasetu serve --host 127.0.0.1 --port 8000
+	@$(BIN)/sevasetu worker --interval 2 & worker=$$!; \
+	  trap 'kill -TERM $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
+	  $(BIN)/sevasetu serve --host 127.0.0.1 --port 8000
 
 browser: ## install Debian's Chromium and Noto fonts (Bengali, Devanagari) for the page tests, if missing
 	@{ command -v chromium >/dev/null 2>&1 && dpkg -s fonts-noto-core >/dev/null 2>&1; } || { \

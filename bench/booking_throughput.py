@@ -33,7 +33,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
 
 from api_throughput import SECRETS, free_port, wait_until_up, wrk  # noqa: E402
-from common import fresh_database, load_people  # noqa: E402
+from common import drop_postgres, fresh_database, load_people  # noqa: E402
 
 from sevasetu.bootstrap import AppContext  # noqa: E402
 from sevasetu.config import Settings  # noqa: E402
@@ -43,6 +43,7 @@ from sevasetu.services.lots import LotInput, add_lot  # noqa: E402
 from sevasetu.services.sessions import plan_session  # noqa: E402
 
 console = Console(stderr=True)
+DATABASE = "sevasetu_bench_booking"
 DISTRICT = "IN-WB-NAD"
 HOT_SLOTS, HOT_PLACES = 5, 50
 
@@ -121,7 +122,7 @@ def overbooking(ctx: AppContext, session_id: str) -> dict:
 
 
 def run_backend(backend: str, args: argparse.Namespace) -> dict:
-    url = fresh_database(backend, "sevasetu_bench_booking")
+    url = fresh_database(backend, DATABASE)
     keys = {k.removeprefix("SEVASETU_").lower(): v for k, v in SECRETS.items()}
     settings = Settings(database_url=url, environment="production", **keys)
     ctx = AppContext(settings)
@@ -159,6 +160,8 @@ def run_backend(backend: str, args: argparse.Namespace) -> dict:
         server.terminate()
         server.wait(timeout=30)
         ctx.close()
+        if backend == "postgresql":
+            drop_postgres(DATABASE)
 
 
 def main() -> None:

@@ -1,13 +1,13 @@
-"""Certificates on one core: SMART Health Cards issued and verified per second, and PDFs.
+"""Certificates on one core: SMART Health Cards issued and verified per second.
 
-    .venv/bin/python bench/certificates.py [--cards 20000] [--pdfs 200]
+    .venv/bin/python bench/certificates.py [--cards 20000]
 
 Each card is a typical child's: 16 doses of the India UIP schedule (birth doses, three rounds
 at 6/10/14 weeks, MR-1, Vitamin A-1) with lot numbers. Issuing builds the minimised FHIR
 bundle as plain dicts, deflates it, signs it with ES256 and encodes the shc:/ QR text; the
 database is not involved (the key is loaded once, as the service caches it). Verifying decodes
-the shc:/ text, checks the signature against the JWKS, inflates and reads the bundle. PDFs are
-rendered by ``adapters.certificates.pdf.render_pdf`` when it is there.
+the shc:/ text, checks the signature against the JWKS, inflates and reads the bundle. The PDF
+certificate has its own benchmark, ``bench/certificate_pdf.py``.
 Prints the figures as JSON and a table.
 """
 
@@ -25,7 +25,6 @@ from rich.table import Table
 from sevasetu.adapters.certificates import fhir, shc
 from sevasetu.adapters.certificates.verify import jws_of, verify_card
 from sevasetu.adapters.schedules import load_schedule
-from sevasetu.domain.certificate_print import CertificatePrint, PrintedDose, PrintedDue
 
 TODAY = date(2026, 11, 25)
 ISSUER = "https://sevasetu.example.org"
@@ -53,7 +52,6 @@ def children(count: int, seed: int = 7) -> list[tuple[fhir.Holder, list[fhir.Giv
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cards", type=int, default=20_000)
-    parser.add_argument("--pdfs", type=int, default=200)
     args = parser.parse_args()
     made = shc.generate_key(b"bench")
     private = shc.load_private_key(made.private_pem, b"bench")
@@ -80,43 +78,11 @@ def main() -> None:
         "issued_per_second": round(args.cards / issue_seconds),
         "verified_per_second": round(args.cards / verify_seconds),
     }  # fmt: skip
-    try:
-        from sevasetu.adapters.certificates.pdf import render_pdf
-    except ImportError:
-        render_pdf = None  # type: ignore[assignment]
-    if render_pdf is not None and args.pdfs:
-        prints = [
-            CertificatePrint(
-                language="bn" if n % 2 else "hi",
-                holder_name=holder.name_latin,
-                holder_name_native=holder.name,
-                birth_date=holder.birth_date,
-                sex="female",
-                identifier_masked="XXXX XXXX 1234",
-                person_id=f"person-{n}",
-                doses=tuple(
-                    PrintedDose(
-                        d.code, "antigen", "Dose 1", d.given_on, "", d.lot, "PHC Krishnanagar"
-                    )
-                    for d in doses
-                ),
-                next_due=(PrintedDue("MR2", "Measles-Rubella", TODAY, "due"),),
-                issuer=ISSUER,
-                issued_on=TODAY,
-                qr_text=texts[n][0],
-                certificate_id=f"c-{n}",
-            )  # fmt: skip
-            for n, (holder, doses) in enumerate(population[: args.pdfs])
-        ]
-        started = time.perf_counter()
-        for printed in prints:
-            render_pdf(printed)
-        figures["pdfs_per_second"] = round(args.pdfs / (time.perf_counter() - started), 1)
     print(json.dumps(figures, indent=2))
-    table = Table("cards", "doses each", "JWS chars", "issued/s", "verified/s", "PDFs/s")
+    table = Table("cards", "doses each", "JWS chars", "issued/s", "verified/s")
     table.add_row(f"{args.cards:,}", str(len(CODES)), str(figures["jws_chars"]),
-                  f"{figures['issued_per_second']:,}", f"{figures['verified_per_second']:,}",
-                  str(figures.get("pdfs_per_second", "-")))  # fmt: skip
+                  f"{figures['issued_per_second']:,}",
+                  f"{figures['verified_per_second']:,}")  # fmt: skip
     Console(stderr=True).print(table)
 
 

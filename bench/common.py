@@ -35,6 +35,15 @@ def fresh_postgres(server_url: str, name: str, *, reuse: bool = False) -> str:
     return url.set(database=name).render_as_string(hide_password=False)
 
 
+def drop_postgres(name: str, server_url: str = DEFAULT_POSTGRES) -> None:
+    """Drop a benchmark's database when the run is over: benchmarks leave nothing behind."""
+    url = make_url(server_url).set(drivername="postgresql+psycopg")
+    admin = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
 def fresh_sqlite(path: Path, *, reuse: bool = False) -> str:
     path.parent.mkdir(parents=True, exist_ok=True)
     if not reuse:

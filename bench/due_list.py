@@ -40,8 +40,6 @@ from typing import Any
 
 from rich.console import Console
 from rich.table import Table
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
 
 from sevasetu.adapters.db.bulk import bulk_insert
 from sevasetu.adapters.db.migrate import upgrade
@@ -54,7 +52,7 @@ from sevasetu.services.auth import add_user, issue_token, principal_for_token
 from sevasetu.services.due_lists import due_list, refresh_summaries
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import DEFAULT_POSTGRES, ROOT, fresh_database  # noqa: E402
+from common import ROOT, drop_postgres, fresh_database  # noqa: E402
 
 console = Console(stderr=True)
 DATABASE = "sevasetu_bench_due"
@@ -209,7 +207,7 @@ def run_backend(backend: str, args: argparse.Namespace) -> dict:
         server.terminate()
         server.wait(timeout=30)
         if backend == "postgresql":
-            _drop_postgres()
+            drop_postgres(DATABASE)
 
 
 def profile(ctx: AppContext, token: str, today: date) -> None:
@@ -252,14 +250,6 @@ def _wait_until_up(port: int, timeout: float = 60) -> None:
         except OSError:
             time.sleep(0.2)
     raise SystemExit("the server did not start")
-
-
-def _drop_postgres() -> None:
-    url = make_url(DEFAULT_POSTGRES).set(drivername="postgresql+psycopg")
-    admin = create_engine(url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{DATABASE}" WITH (FORCE)'))
-    admin.dispose()
 
 
 def main() -> None:

@@ -30,14 +30,13 @@ from pathlib import Path
 import httpx
 from rich.console import Console
 from rich.table import Table
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import text
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
 
 from api_throughput import free_port, wait_until_up  # noqa: E402
-from common import DEFAULT_POSTGRES, fresh_database, load_people  # noqa: E402
+from common import drop_postgres, fresh_database, load_people  # noqa: E402
 
 from sevasetu.adapters.schedules import load_schedule  # noqa: E402
 from sevasetu.bootstrap import AppContext  # noqa: E402
@@ -155,14 +154,6 @@ def drive(base: str, token: str, batches: list[list[dict]], clients: int) -> dic
     }
 
 
-def drop_postgres() -> None:
-    url = make_url(DEFAULT_POSTGRES).set(drivername="postgresql+psycopg")
-    admin = create_engine(url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{DATABASE}" WITH (FORCE)'))
-    admin.dispose()
-
-
 def run_backend(backend: str, args: argparse.Namespace) -> dict:
     url = fresh_database(backend, DATABASE, reuse=args.reuse)
     settings = Settings(
@@ -197,7 +188,7 @@ def run_backend(backend: str, args: argparse.Namespace) -> dict:
         server.terminate()
         server.wait(timeout=30)
         if backend == "postgresql" and not args.keep:
-            drop_postgres()
+            drop_postgres(DATABASE)
 
 
 def main() -> None:

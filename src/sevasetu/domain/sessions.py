@@ -58,6 +58,17 @@ class SessionSpec:
     ages: AgeBand = AgeBand()
     walk_in_percent: int = 20  # held back from online booking
 
+    @property
+    def slot_count(self) -> int:
+        length = timedelta(minutes=self.slot_minutes)
+        span = datetime.combine(self.day, self.ends) - datetime.combine(self.day, self.starts)
+        return int(span / length) if span > timedelta(0) else 0
+
+    def slot_starts(self, number: int) -> time:
+        """When slot ``number`` (1-based) begins."""
+        start = datetime.combine(self.day, self.starts)
+        return (start + (number - 1) * timedelta(minutes=self.slot_minutes)).time()
+
 
 @dataclass(frozen=True, slots=True)
 class Slot:
@@ -125,10 +136,7 @@ def plan_slots(spec: SessionSpec, today: date) -> list[Slot]:
         raise InvalidInput(
             "walk_in_percent", reason=Reason("The walk-in share is a percentage, 0 to 100.")
         )
-    start = datetime.combine(spec.day, spec.starts)
-    end = datetime.combine(spec.day, spec.ends)
-    length = timedelta(minutes=spec.slot_minutes)
-    count = int((end - start) / length) if end > start else 0
+    count = spec.slot_count
     if count < 1:
         raise InvalidInput(
             "ends", reason=Reason("The session must end at least one slot after it starts.")
@@ -140,13 +148,13 @@ def plan_slots(spec: SessionSpec, today: date) -> list[Slot]:
     held = math.ceil(spec.capacity_per_slot * spec.walk_in_percent / 100)
     return [
         Slot(
-            number=n + 1,
-            starts=(start + n * length).time(),
-            ends=(start + (n + 1) * length).time(),
+            number=n,
+            starts=spec.slot_starts(n),
+            ends=spec.slot_starts(n + 1),
             capacity=spec.capacity_per_slot,
             bookable=spec.capacity_per_slot - held,
         )
-        for n in range(count)
+        for n in range(1, count + 1)
     ]
 
 

@@ -24,8 +24,7 @@ def _open_session(ctx: Context, uow: UnitOfWork, session_id: str, slot_number: i
     if session is None:
         raise NotFound("session_id", what="session", id=session_id)
     session.open_for_booking(ctx.today())
-    if not any(p.slot.number == slot_number
-               for p in uow.sessions.slots(session.state_code, session.id)):  # fmt: skip
+    if not 1 <= slot_number <= session.spec.slot_count:
         raise NotFound("slot_number", what="slot", id=str(slot_number))
     return session
 

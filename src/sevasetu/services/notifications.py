@@ -50,11 +50,10 @@ def booking_params(uow: UnitOfWork, person: Person, session: Session, booking: B
                    **extra: Any) -> dict[str, Any]:  # fmt: skip
     facility = next(iter(uow.areas.facilities_by_code([session.spec.facility_code])), None)
     place = session.spec.site or (facility.name if facility else session.spec.facility_code)
-    slot = next(p.slot for p in uow.sessions.slots(session.state_code, session.id)
-                if p.slot.number == booking.slot_number)  # fmt: skip
     return {
         "name": person.name, "dose": booking.dose_code, "place": place,
-        "day": session.spec.day.isoformat(), "time": slot.starts.strftime("%H:%M"),
+        "day": session.spec.day.isoformat(),
+        "time": session.spec.slot_starts(booking.slot_number).strftime("%H:%M"),
         "ref": booking.id[:8].upper(), **extra,
     }  # fmt: skip
 
