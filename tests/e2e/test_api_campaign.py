@@ -102,3 +102,26 @@ def test_one_certificate_lists_routine_and_campaign_doses(ctx, client):
     entries = payload["vc"]["credentialSubject"]["fhirBundle"]["entry"][1:]
     codes = sorted(e["resource"]["vaccineCode"]["coding"][0]["code"] for e in entries)
     assert codes == ["COVID1", "COVID2", "TD10"]
+
+
+def test_the_second_dose_list_of_an_area(ctx, client):
+    anm = staff(ctx, "anm.covid.list", "anm", NADIA_BLOCK)
+    due_now, later, done = adult(client, anm, "Due Now"), adult(client, anm, "Later"), adult(
+        client, anm, "Done")  # fmt: skip
+    for person, day in ((due_now, "2026-08-01"), (later, "2026-10-01"), (done, "2026-06-01")):
+        assert covid(client, anm, person, "COVID1", day, "covishield").status_code == 201
+    assert covid(client, anm, done, "COVID2", "2026-09-01", "covishield").status_code == 201
+    window = {"area": NADIA_BLOCK, "from": "2026-11-20", "to": "2026-11-30",
+              "schedule": CAMPAIGN, "dose": "covid2"}  # fmt: skip
+    listed = client.get("/api/v1/due-list", params=window, headers=auth(anm))
+    assert listed.status_code == 200, listed.text
+    (only,) = listed.json()["items"]
+    assert only["person_id"] == due_now["id"] and only["contact"] == "self"
+    assert only["doses"] == [{"code": "COVID2", "status": "due", "due_date": "2026-10-24",
+                              "last_date": None}]  # fmt: skip
+    month = client.get("/api/v1/due-list", params={**window, "to": "2026-12-31"},
+                       headers=auth(anm)).json()  # fmt: skip
+    assert sorted(i["name"] for i in month["items"]) == ["Due Now", "Later"]
+    routine = client.get("/api/v1/due-list", params={**window, "schedule": "india-uip"},
+                         headers=auth(anm))  # fmt: skip
+    assert routine.status_code == 422 and "routine schedule" in routine.json()["detail"]

@@ -51,6 +51,21 @@ class Contact:
     name: str
     phone: str | None
     is_mother: bool  # False: the household head, as no mother is recorded in the roster
+    is_self: bool = False  # an adult on a campaign's list is their own contact
+
+    @property
+    def kind(self) -> str:
+        return "self" if self.is_self else "mother" if self.is_mother else "head"
+
+    def fields(self) -> dict[str, str | None]:
+        """A list row's contact columns: the mother or household head by name and phone; for
+        someone who is their own contact, only the kind (their phone is their own column)."""
+        if self.is_self:
+            return {"mother_name": None, "mother_phone": None, "contact": self.kind}
+        return {"mother_name": self.name, "mother_phone": self.phone, "contact": self.kind}
+
+
+NO_CONTACT: dict[str, str | None] = {"mother_name": None, "mother_phone": None, "contact": None}
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,6 +17,7 @@ from ..domain.access import Action, Principal, require, require_area
 from ..domain.areas import RESIDENCE_LEVELS, Area, AreaTree
 from ..domain.due_lists import (
     CHILD_YEARS,
+    NO_CONTACT,
     ChildRow,
     Contact,
     ContactRow,
@@ -30,7 +31,7 @@ from ..domain.due_lists import (
     schedule_version,
     summarise,
 )
-from ..domain.errors import InvalidInput
+from ..domain.errors import InvalidInput, Reason
 from ..domain.people import Person
 from ..domain.schedule import DoseStatus, Schedule, due_doses
 from ..domain.vaccinations import Vaccination
@@ -62,6 +63,9 @@ class DueItem:
     @property
     def contact(self) -> Contact | None:
         return self.entry.contact
+
+    def contact_fields(self) -> dict[str, str | None]:
+        return self.contact.fields() if self.contact is not None else dict(NO_CONTACT)
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,6 +133,66 @@ def due_list(
             subject_id=scope.code, state_code=scope.state_code, start=start.isoformat(),
             end=end.isoformat(), defaulters=defaulters, children=len(items),
         )  # fmt: skip
+        uow.commit()
+    return DueList(scope, start, end, defaulters, schedule.name, items)
+
+
+@audit_denials
+def campaign_due_list(
+    ctx: Context,
+    principal: Principal,
+    area_code: str | None,
+    schedule_name: str,
+    *,
+    start: date | None = None,
+    end: date | None = None,
+    dose: str | None = None,
+    defaulters: bool = False,
+) -> DueList:
+    """A campaign's list for an area: everyone who has started the campaign with a dose (the
+    second, the precaution dose; ``dose`` to keep one) due or overdue in the window, judged by
+    the rules in force on ``start`` with the vaccine of their first dose; the person is their
+    own contact. The list Kolkata's bot served: second doses due in a district."""
+    require(principal, Action.PERSON_READ)
+    schedule = load_schedule(schedule_name)
+    if schedule.campaign is None:
+        raise InvalidInput("schedule", reason=Reason(
+            "{name} is a routine schedule; its due list is the children's.",
+            name=schedule.name))  # fmt: skip
+    wanted = schedule.dose(dose.strip().upper()).code if dose else None
+    tree = ctx.area_tree()
+    scope = tree.get(area_code or principal.area_code or "", "area")
+    require_area(principal, scope)
+    start = start or ctx.today()
+    end = end or start
+    if end < start:
+        raise InvalidInput("to", reason="The window ends before it starts.")
+    villages = {a.code: a for a in tree.within(scope.code) if a.level in RESIDENCE_LEVELS}
+    by_state: dict[str, list[str]] = defaultdict(list)
+    for code, village in sorted(villages.items()):
+        by_state[village.state_code].append(code)
+    items: list[DueItem] = []
+    with ctx.uow() as uow:
+        for state_code, codes in by_state.items():
+            for person, doses in uow.due_lists.campaign_people(state_code, codes, schedule.name):
+                given = {c: d for c, (d, _) in doses.items() if d <= start}
+                products = {c: p for c, (_, p) in doses.items()}
+                statuses = due_doses(schedule, birth=person.birth_date, today=start,
+                                     given=given, products=products)  # fmt: skip
+                listed = tuple(s for s in doses_in_window(statuses, start=start, end=end,
+                                                          defaulters=defaulters)
+                               if wanted is None or s.code == wanted)  # fmt: skip
+                if listed:
+                    contact = Contact(person.name, person.phone, False, is_self=True)
+                    items.append(DueItem(DueEntry(person, listed, contact),
+                                         villages[person.area_code], ()))  # fmt: skip
+    items.sort(key=lambda i: round_order(i.entry, i.village.name))
+    with ctx.uow(write=True) as uow:
+        uow.defer_durability()
+        record(ctx, uow, actor=principal, action="duelist.read", subject_type="area",
+               subject_id=scope.code, state_code=scope.state_code, schedule=schedule.name,
+               start=start.isoformat(), end=end.isoformat(), dose=wanted,
+               defaulters=defaulters, people=len(items))  # fmt: skip
         uow.commit()
     return DueList(scope, start, end, defaulters, schedule.name, items)
 

@@ -18,7 +18,7 @@ from . import context, friendly, out
 
 COLUMNS = [
     "village", "village_code", "address", "household_id", "name", "name_latin", "birth_date",
-    "sex", "doses", "mother_name", "mother_phone", "contact", "ashas", "person_id",
+    "sex", "phone", "doses", "mother_name", "mother_phone", "contact", "ashas", "person_id",
 ]  # fmt: skip
 
 
@@ -46,9 +46,14 @@ def duelist(
         bool, typer.Option("--defaulters", help="only doses overdue beyond the grace days")
     ] = False,
     format: Annotated[Format, typer.Option("--format", help="csv, json or table")] = Format.TABLE,
+    schedule: Annotated[
+        str | None, typer.Option(help="a campaign, e.g. covid19-india: who has a dose due")
+    ] = None,
+    dose: Annotated[str | None, typer.Option(help="with --schedule: only this dose")] = None,
 ) -> None:
-    """Children of an area with doses due or overdue, sorted for a door-to-door round."""
-    from ...services.due_lists import due_list
+    """Children of an area with doses due or overdue, sorted for a door-to-door round; with
+    ``--schedule covid19-india --dose COVID2``, the second doses due in the area."""
+    from ...services.due_lists import campaign_due_list, due_list
 
     ctx = context()
     try:
@@ -57,9 +62,11 @@ def duelist(
         # The operator at the console acts for the whole country of the area; audited as such.
         operator = Principal(kind="system", id="cli", role=Role.STATE_ADMIN, name="command line",
                              area_code=scope.path[0], state_code=scope.state_code)  # fmt: skip
-        found = due_list(
-            ctx, operator, area, start=_day(on, "on"), end=_day(to, "to"), defaulters=defaulters
-        )
+        window = {"start": _day(on, "on"), "end": _day(to, "to"), "defaulters": defaulters}
+        found = (
+            campaign_due_list(ctx, operator, area, schedule, dose=dose, **window)  # type: ignore[arg-type]
+            if schedule else due_list(ctx, operator, area, **window)  # type: ignore[arg-type]
+        )  # fmt: skip
     finally:
         ctx.close()
     rows = [_row(i) for i in found.items]
@@ -85,19 +92,16 @@ def duelist(
 
 
 def _row(item: Any) -> dict[str, Any]:
-    child, contact = item.child, item.contact
+    child = item.child
     return {
         "village": item.village.name, "village_code": item.village.code,
         "address": child.address, "household_id": child.household_id, "name": child.name,
         "name_latin": child.name_latin, "birth_date": child.birth_date.isoformat(),
-        "sex": child.sex,
+        "sex": child.sex, "phone": child.phone,
         "doses": [{"code": d.code, "status": d.status.value,
                    "due_date": d.due_date.isoformat() if d.due_date else None}
                   for d in item.doses],
-        "mother_name": contact.name if contact else None,
-        "mother_phone": contact.phone if contact else None,
-        "contact": None if contact is None else "mother" if contact.is_mother else "head",
-        "ashas": list(item.ashas), "person_id": child.id,
+        **item.contact_fields(), "ashas": list(item.ashas), "person_id": child.id,
     }  # fmt: skip
 
 

@@ -62,6 +62,37 @@ class DueListRepository(Repository):
         for r in result:
             yield ChildRow(*r)
 
+    def campaign_people(
+        self, state_code: str, area_codes: list[str], schedule: str
+    ) -> Iterator[tuple[ChildRow, dict[str, tuple[date, str]]]]:
+        """Everyone in these areas with a dose of the campaign ``schedule``, with those doses
+        (code -> (day, vaccine)): the people a second or precaution dose may be due for."""
+        v = vaccinations.c
+        query = (
+            select(
+                people.c.id, people.c.name, people.c.name_latin, people.c.sex,
+                people.c.birth_date, people.c.phone, people.c.area_code, people.c.household_id,
+                people.c.relation_to_head, households.c.address, households.c.head_person_id,
+                v.dose_code, v.given_on, v.product,
+            )
+            .join(people, and_(people.c.state_code == v.state_code, people.c.id == v.person_id))
+            .outerjoin(households, and_(households.c.state_code == people.c.state_code,
+                                        households.c.id == people.c.household_id))
+            .where(people.c.state_code == state_code, people.c.area_code.in_(area_codes),
+                   v.state_code == state_code, v.schedule == schedule)
+            .order_by(people.c.id)
+        )  # fmt: skip
+        current: ChildRow | None = None
+        doses: dict[str, tuple[date, str]] = {}
+        for r in self.conn.execution_options(yield_per=STREAM).execute(query):
+            if current is not None and r[0] != current.id:
+                yield current, doses
+                doses = {}
+            current = ChildRow(*r[:11])
+            doses[r.dose_code] = (r.given_on, r.product)
+        if current is not None:
+            yield current, doses
+
     def _joined_doses(self) -> Any:
         v = vaccinations.c
         pair = v.dose_code + "=" + cast(v.given_on, String)

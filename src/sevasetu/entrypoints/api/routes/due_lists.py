@@ -32,26 +32,13 @@ class DueChildPublic(BaseModel):
     village: str
     household_id: str | None
     address: str | None
+    phone: str | None  # the person's own
     mother_name: str | None
     mother_phone: str | None
-    contact: Literal["mother", "head"] | None  # "head": no mother in the roster
+    # "head": no mother in the roster; "self": an adult on a campaign's list
+    contact: Literal["mother", "head", "self"] | None
     ashas: list[str]
     doses: list[DueDosePublic]
-
-    @classmethod
-    def of(cls, item: svc.DueItem) -> DueChildPublic:
-        child, contact = item.child, item.contact
-        return cls(
-            person_id=child.id, name=child.name, name_latin=child.name_latin,
-            birth_date=child.birth_date, sex=child.sex, village_code=item.village.code,
-            village=item.village.name, household_id=child.household_id, address=child.address,
-            mother_name=contact.name if contact else None,
-            mother_phone=contact.phone if contact else None,
-            contact=None if contact is None else "mother" if contact.is_mother else "head",
-            ashas=list(item.ashas),
-            doses=[DueDosePublic(code=d.code, status=d.status.value, due_date=d.due_date,
-                                 last_date=d.last_date) for d in item.doses],
-        )  # fmt: skip
 
 
 class DueListPublic(BaseModel):
@@ -73,8 +60,17 @@ def due_list(
     start: Annotated[date | None, Query(alias="from", description="default: today")] = None,
     end: Annotated[date | None, Query(alias="to", description="default: the from day")] = None,
     defaulters: Annotated[bool, Query(description="only doses overdue beyond grace")] = False,
+    schedule: Annotated[
+        str | None,
+        Query(max_length=40, description="a campaign (covid19-india): who has a dose due"),
+    ] = None,
+    dose: Annotated[str | None, Query(max_length=12, description="with a campaign: COVID2")] = None,
 ) -> DueListPublic:
-    found = svc.due_list(ctx, principal, area, start=start, end=end, defaulters=defaulters)
+    if schedule is not None:
+        found = svc.campaign_due_list(ctx, principal, area, schedule, start=start, end=end,
+                                      dose=dose, defaulters=defaulters)  # fmt: skip
+    else:
+        found = svc.due_list(ctx, principal, area, start=start, end=end, defaulters=defaulters)
     # Plain dicts, the shape of DueListPublic: thousands of children need no model each, and
     # orjson writes the megabytes of a large area in milliseconds (json: ten times longer).
     with svc.no_gc_pauses():
@@ -96,17 +92,14 @@ def _iso(day: date | None) -> str | None:
 
 
 def _item(item: svc.DueItem) -> dict[str, object]:
-    """``DueChildPublic.of(item)``, as the JSON it would give."""
-    child, contact, village = item.child, item.contact, item.village
+    """One row of the list in the shape of ``DueChildPublic``, as plain JSON."""
+    child, village = item.child, item.village
     return {
         "person_id": child.id, "name": child.name, "name_latin": child.name_latin,
         "birth_date": child.birth_date.isoformat(), "sex": child.sex,
         "village_code": village.code, "village": village.name,
-        "household_id": child.household_id, "address": child.address,
-        "mother_name": contact.name if contact else None,
-        "mother_phone": contact.phone if contact else None,
-        "contact": None if contact is None else "mother" if contact.is_mother else "head",
-        "ashas": list(item.ashas),
+        "household_id": child.household_id, "address": child.address, "phone": child.phone,
+        **item.contact_fields(), "ashas": list(item.ashas),
         "doses": [{"code": d.code, "status": d.status.value, "due_date": _iso(d.due_date),
                    "last_date": _iso(d.last_date)} for d in item.doses],
     }  # fmt: skip
