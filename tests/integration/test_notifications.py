@@ -8,7 +8,7 @@ import signal
 import subprocess
 import sys
 import time as wall
-from datetime import date, time
+from datetime import date, time, timedelta
 
 import pytest
 
@@ -166,3 +166,27 @@ def test_the_worker_command_stops_cleanly_on_sigterm(ctx, settings, setting):
     assert "sent 1, retrying 0, failed 0" in lines
     assert "[sms] to +919830011111" in lines
     assert "SIGTERM: stopping" in rest and "stopped" in rest
+
+
+def test_the_family_hears_the_day_a_childs_dose_falls_due_once(ctx, sms, clock):
+    from sevasetu.services.households import MemberInput, register_household
+    from sevasetu.services.reminders import queue_due_reminders
+
+    asha = principal_for_token(ctx, staff(ctx, "asha.due", "asha", NADIA_BLOCK))
+    today = ctx.today()
+    register_household(ctx, asha, area_code=NADIA_VILLAGE, address="House 4", members=[
+        MemberInput("head", PersonInput(name="সীমা দাস", sex="female", area_code=NADIA_VILLAGE,
+                                        birth_date=date(1995, 1, 1), phone="9830077777",
+                                        identifiers={})),
+        MemberInput("daughter", PersonInput(name="পিয়া দাস", sex="female",
+                                            area_code=NADIA_VILLAGE,
+                                            birth_date=today - timedelta(weeks=6),
+                                            identifiers={})),
+    ], confirm_new=True)  # fmt: skip
+    assert queue_due_reminders(ctx, today) == 1  # OPV1, PENTA1, RVV1 ... fall due today
+    assert queue_due_reminders(ctx, today) == 1  # looked at again, queued once
+    assert deliver_due(ctx, "w").sent == 1
+    ((phone, text),) = sms.sent
+    assert phone == "+919830077777"
+    assert "পিয়া দাস" in text and "PENTA1" in text and "আজ থেকে" in text
+    assert queue_due_reminders(ctx, today + timedelta(days=1)) == 0, "due yesterday, not today"

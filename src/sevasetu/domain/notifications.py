@@ -27,12 +27,21 @@ class Kind(StrEnum):
     BOOKING_CONFIRMED = "booking_confirmed"
     BOOKING_REMINDER = "booking_reminder"
     SESSION_CANCELLED = "session_cancelled"
+    DOSE_DUE = "dose_due"
     PROOF_APPROVED = "proof_approved"
     PROOF_REJECTED = "proof_rejected"
 
 
 # The words, per language; {placeholders} are filled from the notification's params.
 MESSAGES: dict[Kind, dict[str, str]] = {
+    Kind.DOSE_DUE: {
+        "en": "sevasetu: {name}'s vaccine {doses} is due from today. Please bring {name} to the "
+              "next session near you; your ASHA can tell you when.",
+        "bn": "সেবাসেতু: আজ থেকে {name}-এর {doses} টিকা প্রাপ্য। কাছের পরবর্তী টিকাকরণ সেশনে "
+              "{name}-কে নিয়ে আসুন; কবে, তা আপনার আশাকর্মী জানাবেন।",
+        "hi": "सेवासेतु: आज से {name} का {doses} टीका देय है। कृपया {name} को पास के अगले "
+              "टीकाकरण सत्र में लाएँ; कब, यह आपकी आशा बताएँगी।",
+    },
     Kind.BOOKING_CONFIRMED: {
         "en": "sevasetu: {name} is booked for {dose} at {place} on {day} at {time}. "
               "Booking {ref}.",

@@ -1,4 +1,5 @@
-"""``sevasetu worker``: sends queued notifications and queues tomorrow's reminders."""
+"""``sevasetu worker``: sends queued notifications, queues tomorrow's booking reminders and
+today's due-vaccine reminders, and processes WhatsApp messages."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from typing import Annotated
 import typer
 
 from ...services.notifications import deliver_due, queue_reminders, reminder_day
+from ...services.reminders import queue_due_reminders
 from ...services.whatsapp import process_pending, send_due
 from . import context, out
 
@@ -38,6 +40,7 @@ def worker(
     signal.signal(signal.SIGINT, ask_to_stop)
     out.print(f"worker {name} started")
     last_reminders = float("-inf")
+    due_reminders_on = None  # the day whose due-vaccine reminders were queued
     try:
         while not stop.is_set():
             if time.monotonic() - last_reminders >= REMINDER_EVERY_SECONDS:
@@ -45,6 +48,11 @@ def worker(
                 last_reminders = time.monotonic()
                 if looked:
                     out.print(f"reminders: {looked} bookings tomorrow")
+            if due_reminders_on != ctx.today():  # once a day (and again after a restart:
+                due_reminders_on = ctx.today()  # the dedupe keys make that harmless)
+                children = queue_due_reminders(ctx, due_reminders_on)
+                if children:
+                    out.print(f"due-vaccine reminders: {children} children")
             done = deliver_due(ctx, name, batch)
             if done.sent or done.retrying or done.failed:
                 out.print(f"sent {done.sent}, retrying {done.retrying}, failed {done.failed}")
