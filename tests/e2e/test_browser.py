@@ -5,31 +5,27 @@ from __future__ import annotations
 
 import os
 import re
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
 import pytest
-import uvicorn
-from playwright.sync_api import Browser, ConsoleMessage, Page, sync_playwright
+from playwright.sync_api import Browser, ConsoleMessage, Page
 
 from sevasetu.adapters.db.migrate import upgrade
 from sevasetu.adapters.passwords import Argon2Passwords
 from sevasetu.bootstrap import AppContext
 from sevasetu.config import Settings
-from sevasetu.entrypoints.api.app import create_app
 from sevasetu.services.areas import load_geography
 from sevasetu.services.auth import principal_for_token
 from sevasetu.services.people import PersonInput, register_person
 
 from ..builders import NADIA_BLOCK, NADIA_VILLAGE, PASSWORD, aadhaar, staff
+from .conftest import CHROMIUM
+from .live_server import serving
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = Path("/usr/bin/chromium")
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}
@@ -42,12 +38,6 @@ def require_chromium() -> None:
     if os.environ.get("CI") == "true":
         pytest.fail(f"{CHROMIUM} is missing on CI: apt-get install -y chromium")
     pytest.skip(f"{CHROMIUM} is not installed (apt-get install -y chromium)")
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 @pytest.fixture
@@ -83,34 +73,9 @@ def base_url(tmp_path: Path) -> Iterator[str]:
             ),
             confirm_new=True,
         )
-    port = free_port()
-    server = uvicorn.Server(
-        uvicorn.Config(
-            create_app(ctx=ctx), host="127.0.0.1", port=port, log_level="warning", lifespan="off"
-        )
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            pytest.fail("the web server did not start")
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
+    with serving(ctx) as url:
+        yield url
     ctx.close()
-
-
-@pytest.fixture
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=str(CHROMIUM),
-            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
-        yield chromium
-        chromium.close()
 
 
 def shoot(page: Page, name: str, at: str | None = None) -> None:

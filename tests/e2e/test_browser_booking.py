@@ -5,22 +5,18 @@ Bengali, and the vaccinator checks one in and takes a walk-in. Screenshots land 
 
 from __future__ import annotations
 
-import threading
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
-import uvicorn
 from playwright.sync_api import Browser, Page
 
 from sevasetu.adapters.db.migrate import upgrade
 from sevasetu.adapters.passwords import Argon2Passwords
 from sevasetu.bootstrap import AppContext
 from sevasetu.config import Settings
-from sevasetu.entrypoints.api.app import create_app
 from sevasetu.services import auth as auth_svc
 from sevasetu.services.areas import load_geography
 from sevasetu.services.family import add_family_member
@@ -28,11 +24,11 @@ from sevasetu.services.people import PersonInput, register_person
 
 from ..builders import NADIA_BLOCK, NADIA_VILLAGE, PASSWORD, staff, stock
 from ..fakes import RecordingSms
-from .test_browser import DESKTOP, PHONE, browser, free_port, require_chromium, shoot
+from .live_server import serving
+from .test_browser import DESKTOP, PHONE, require_chromium, shoot
 from .test_browser import watch_for_errors as watch
 
 pytestmark = pytest.mark.browser
-__all__ = ["browser"]  # the fixture, shared with test_browser
 
 SUB_CENTRE = "IN-WB-NAD-KN1-SC1"
 MOBILE = "9830012345"
@@ -72,22 +68,8 @@ def site(tmp_path: Path) -> Iterator[Site]:
         add_family_member(ctx, citizen, PersonInput(name, sex, NADIA_VILLAGE, birth_date=born))
     walker = PersonInput("মিনা বিবি", "female", NADIA_VILLAGE, birth_date=today - timedelta(weeks=8))
     register_person(ctx, asha, walker, confirm_new=True)
-    port = free_port()
-    server = uvicorn.Server(
-        uvicorn.Config(
-            create_app(ctx=ctx), host="127.0.0.1", port=port, log_level="warning", lifespan="off"
-        )
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            pytest.fail("the web server did not start")
-        time.sleep(0.05)
-    yield Site(f"http://127.0.0.1:{port}", sms, today)
-    server.should_exit = True
-    thread.join(timeout=10)
+    with serving(ctx) as url:
+        yield Site(url, sms, today)
     ctx.close()
 
 

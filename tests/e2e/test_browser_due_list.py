@@ -4,21 +4,17 @@ Screenshots land in ``var/screenshots/`` for a person to look at."""
 
 from __future__ import annotations
 
-import threading
-import time
 from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
-import uvicorn
 from playwright.sync_api import Browser
 
 from sevasetu.adapters.db.migrate import upgrade
 from sevasetu.adapters.passwords import Argon2Passwords
 from sevasetu.bootstrap import AppContext
 from sevasetu.config import Settings
-from sevasetu.entrypoints.api.app import create_app
 from sevasetu.services.areas import load_geography
 from sevasetu.services.auth import principal_for_token
 from sevasetu.services.households import MemberInput, register_household
@@ -26,11 +22,11 @@ from sevasetu.services.people import PersonInput
 from sevasetu.services.vaccinations import VaccinationInput, record_vaccination
 
 from ..builders import NADIA_BLOCK, NADIA_VILLAGE, PASSWORD, staff
-from .test_browser import DESKTOP, PHONE, browser, free_port, require_chromium, shoot
+from .live_server import serving
+from .test_browser import DESKTOP, PHONE, require_chromium, shoot
 from .test_browser import watch_for_errors as watch
 
 pytestmark = pytest.mark.browser
-__all__ = ["browser"]  # the fixture, shared with test_browser
 
 
 @pytest.fixture
@@ -61,22 +57,8 @@ def site(tmp_path: Path) -> Iterator[tuple[str, str]]:
         confirm_new=True)  # fmt: skip
     child = next(m for m in household.members if m.name == "রফিক শেখ")
     record_vaccination(ctx, anm, VaccinationInput(child.id, "BCG", born + timedelta(days=1)))
-    port = free_port()
-    server = uvicorn.Server(
-        uvicorn.Config(
-            create_app(ctx=ctx), host="127.0.0.1", port=port, log_level="warning", lifespan="off"
-        )
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            pytest.fail("the web server did not start")
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}", child.id
-    server.should_exit = True
-    thread.join(timeout=10)
+    with serving(ctx) as url:
+        yield url, child.id
     ctx.close()
 
 

@@ -5,8 +5,6 @@ Screenshots land in ``var/screenshots/proofs-*.png``."""
 from __future__ import annotations
 
 import io
-import threading
-import time
 from collections.abc import Iterator
 from datetime import time as clock
 from datetime import timedelta
@@ -14,16 +12,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import uvicorn
 from PIL import Image, ImageDraw
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page
 
 from sevasetu.adapters.db.migrate import upgrade
 from sevasetu.adapters.passwords import Argon2Passwords
 from sevasetu.bootstrap import AppContext
 from sevasetu.config import Settings
 from sevasetu.domain.sessions import SessionSpec
-from sevasetu.entrypoints.api.app import create_app
 from sevasetu.services.areas import load_geography
 from sevasetu.services.auth import principal_for_token
 from sevasetu.services.lots import LotInput, add_lot
@@ -32,11 +28,11 @@ from sevasetu.services.proofs import ClaimInput, book_with_proof
 from sevasetu.services.sessions import plan_session
 
 from ..builders import NADIA_BLOCK, NADIA_VILLAGE, PASSWORD, staff
-from .test_browser import (
+from .live_server import serving
+from .test_browser import (  # noqa: F401 - the browser fixture
     CHROMIUM,
     DESKTOP,
     PHONE,
-    free_port,
     require_chromium,
     shoot,
     watch_for_errors,
@@ -99,31 +95,9 @@ def served(tmp_path: Path) -> Iterator[dict[str, Any]]:
                                    slot_number=1, dose_code="PENTA2", claim=claim,
                                    content=content)  # fmt: skip
         proofs.append(proof.id)
-    port = free_port()
-    server = uvicorn.Server(uvicorn.Config(create_app(ctx=ctx), host="127.0.0.1", port=port,
-                                           log_level="warning", lifespan="off"))  # fmt: skip
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            pytest.fail("the web server did not start")
-        time.sleep(0.05)
-    yield {"url": f"http://127.0.0.1:{port}", "proofs": proofs, "ctx": ctx}
-    server.should_exit = True
-    thread.join(timeout=10)
+    with serving(ctx) as url:
+        yield {"url": url, "proofs": proofs, "ctx": ctx}
     ctx.close()
-
-
-@pytest.fixture
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=str(CHROMIUM),
-            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
-        yield chromium
-        chromium.close()
 
 
 def log_in(page: Page, base_url: str) -> None:

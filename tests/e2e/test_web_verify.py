@@ -4,14 +4,11 @@ from __future__ import annotations
 
 import json
 import re
-import threading
-import time
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
 import pytest
-import uvicorn
 from fastapi.testclient import TestClient
 
 from sevasetu.adapters.certificates.verify import qr_png
@@ -27,7 +24,8 @@ from sevasetu.services.people import PersonInput, register_person
 from sevasetu.services.vaccinations import VaccinationInput, record_vaccination
 
 from ..builders import NADIA_BLOCK, NADIA_VILLAGE, staff
-from .test_browser import SCREENSHOTS, browser, free_port, require_chromium  # noqa: F401
+from .live_server import serving
+from .test_browser import SCREENSHOTS, require_chromium  # noqa: F401
 
 
 def child_with_card(ctx: AppContext) -> svc.IssuedCard:
@@ -115,19 +113,8 @@ def served(tmp_path: Path) -> Iterator[tuple[str, svc.IssuedCard]]:
     upgrade(ctx.engine)
     load_geography(ctx)
     card = child_with_card(ctx)
-    port = free_port()
-    server = uvicorn.Server(uvicorn.Config(create_app(ctx=ctx), host="127.0.0.1", port=port,
-                                           log_level="warning", lifespan="off"))  # fmt: skip
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            pytest.fail("the web server did not start")
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}", card
-    server.should_exit = True
-    thread.join(timeout=10)
+    with serving(ctx) as url:
+        yield url, card
     ctx.close()
 
 

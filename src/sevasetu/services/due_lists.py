@@ -94,21 +94,9 @@ def due_list(
 ) -> DueList:
     """Every child (0-16) of the area with doses due or overdue from ``start`` to ``end``
     (today by default), sorted for a round; staff only, inside their own area."""
-    require(principal, Action.PERSON_READ)
     tree = ctx.area_tree()
-    scope = tree.get(area_code or principal.area_code or "", "area")
-    require_area(principal, scope)
-    start = start or ctx.today()
-    end = end or start
-    if end < start:
-        raise InvalidInput("to", reason="The window ends before it starts.")
-    if (end - start).days > MAX_WINDOW_DAYS:
-        raise InvalidInput("to", reason=f"A due list covers at most {MAX_WINDOW_DAYS} days.")
+    scope, start, end, villages, by_state = _scope(ctx, principal, area_code, start, end)
     schedule = schedule_for(scope)
-    villages = {a.code: a for a in tree.within(scope.code) if a.level in RESIDENCE_LEVELS}
-    by_state: dict[str, list[str]] = defaultdict(list)
-    for code, village in sorted(villages.items()):
-        by_state[village.state_code].append(code)
     born_after = _years_before(start, CHILD_YEARS)
     entries: list[DueEntry] = []
     fresh: list[_Fresh] = []
@@ -153,24 +141,13 @@ def campaign_due_list(
     second, the precaution dose; ``dose`` to keep one) due or overdue in the window, judged by
     the rules in force on ``start`` with the vaccine of their first dose; the person is their
     own contact. The list Kolkata's bot served: second doses due in a district."""
-    require(principal, Action.PERSON_READ)
     schedule = load_schedule(schedule_name)
     if schedule.campaign is None:
         raise InvalidInput("schedule", reason=Reason(
             "{name} is a routine schedule; its due list is the children's.",
             name=schedule.name))  # fmt: skip
     wanted = schedule.dose(dose.strip().upper()).code if dose else None
-    tree = ctx.area_tree()
-    scope = tree.get(area_code or principal.area_code or "", "area")
-    require_area(principal, scope)
-    start = start or ctx.today()
-    end = end or start
-    if end < start:
-        raise InvalidInput("to", reason="The window ends before it starts.")
-    villages = {a.code: a for a in tree.within(scope.code) if a.level in RESIDENCE_LEVELS}
-    by_state: dict[str, list[str]] = defaultdict(list)
-    for code, village in sorted(villages.items()):
-        by_state[village.state_code].append(code)
+    scope, start, end, villages, by_state = _scope(ctx, principal, area_code, start, end)
     items: list[DueItem] = []
     with ctx.uow() as uow:
         for state_code, codes in by_state.items():
@@ -195,6 +172,29 @@ def campaign_due_list(
                defaulters=defaulters, people=len(items))  # fmt: skip
         uow.commit()
     return DueList(scope, start, end, defaulters, schedule.name, items)
+
+
+def _scope(
+    ctx: Context, principal: Principal, area_code: str | None, start: date | None,
+    end: date | None,
+) -> tuple[Area, date, date, dict[str, Area], dict[str, list[str]]]:  # fmt: skip
+    """The area asked for (the caller's own by default, and only inside it), the window
+    checked, and its villages, grouped by state."""
+    require(principal, Action.PERSON_READ)
+    tree = ctx.area_tree()
+    scope = tree.get(area_code or principal.area_code or "", "area")
+    require_area(principal, scope)
+    start = start or ctx.today()
+    end = end or start
+    if end < start:
+        raise InvalidInput("to", reason="The window ends before it starts.")
+    if (end - start).days > MAX_WINDOW_DAYS:
+        raise InvalidInput("to", reason=f"A due list covers at most {MAX_WINDOW_DAYS} days.")
+    villages = {a.code: a for a in tree.within(scope.code) if a.level in RESIDENCE_LEVELS}
+    by_state: dict[str, list[str]] = defaultdict(list)
+    for code, village in sorted(villages.items()):
+        by_state[village.state_code].append(code)
+    return scope, start, end, villages, by_state
 
 
 _gc_lock = threading.Lock()

@@ -1,0 +1,44 @@
+"""A real server on a free loopback port, for the browser tests."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import pytest
+import uvicorn
+
+from sevasetu.bootstrap import AppContext
+from sevasetu.entrypoints.api.app import create_app
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@contextmanager
+def serving(ctx: AppContext) -> Iterator[str]:
+    """The app on ``ctx`` served by uvicorn in a thread; yields its base URL, stops after."""
+    port = free_port()
+    server = uvicorn.Server(
+        uvicorn.Config(
+            create_app(ctx=ctx), host="127.0.0.1", port=port, log_level="warning", lifespan="off"
+        )
+    )
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            pytest.fail("the web server did not start")
+        time.sleep(0.05)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
