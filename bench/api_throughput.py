@@ -19,12 +19,9 @@ import json
 import os
 import platform
 import random
-import secrets
 import shutil
-import socket
 import subprocess
 import sys
-import time
 from datetime import date
 from pathlib import Path
 
@@ -34,37 +31,15 @@ from rich.table import Table
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
 
-from common import fresh_database, load_people  # noqa: E402
+from common import bench_settings, fresh_database, load_people, serving  # noqa: E402
 
 from sevasetu.bootstrap import AppContext  # noqa: E402
-from sevasetu.config import Settings  # noqa: E402
 from sevasetu.domain.identifiers import generate_aadhaar_like  # noqa: E402
 from sevasetu.services.auth import add_user, issue_token  # noqa: E402
 
 console = Console(stderr=True)
 # One wrk thread drives thousands of requests a second and leaves the cores to the server.
 WRK_THREADS = 1
-SECRETS = {
-    "SEVASETU_SECRET_KEY": secrets.token_hex(16),
-    "SEVASETU_IDENTIFIER_KEY": "bench-identifier-key-0001",
-}
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_until_up(port: int, timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=1):
-                return
-        except OSError:
-            time.sleep(0.2)
-    raise RuntimeError(f"server on port {port} did not start")
 
 
 def wrk(script: str, url: str, env: dict[str, str], seconds: int, connections: int) -> dict:
@@ -155,12 +130,7 @@ def prepare(ctx: AppContext, workdir: Path, bodies: int) -> dict[str, str]:
 
 def run_backend(backend: str, args: argparse.Namespace) -> dict:
     url = fresh_database(backend, "sevasetu_bench_api", reuse=args.reuse)
-    settings = Settings(
-        database_url=url,
-        environment="production",
-        **{k.removeprefix("SEVASETU_").lower(): v for k, v in SECRETS.items()},
-    )
-    ctx = AppContext(settings)
+    ctx = AppContext(bench_settings(url))
     loaded = load_people(ctx, args.people)
     workdir = ROOT / "var" / "bench"
     workdir.mkdir(parents=True, exist_ok=True)
@@ -169,33 +139,7 @@ def run_backend(backend: str, args: argparse.Namespace) -> dict:
     # SQLite has one writer: one process whose threads queue for it in order; PostgreSQL gets
     # a process per core.
     workers = 1 if backend == "sqlite" else args.workers
-    port = free_port()
-    server_env = {
-        **os.environ,
-        **SECRETS,
-        "SEVASETU_DATABASE_URL": url,
-        "SEVASETU_ENVIRONMENT": "production",
-    }
-    server = subprocess.Popen(
-        [
-            str(ROOT / ".venv/bin/uvicorn"),
-            "sevasetu.entrypoints.api.asgi:app",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--workers",
-            str(workers),
-            "--log-level",
-            "warning",
-            "--no-access-log",
-        ],
-        env=server_env,
-        cwd=ROOT,
-    )
-    try:
-        wait_until_up(port)
-        base = f"http://127.0.0.1:{port}"
+    with serving(url, workers) as base:
         figures: dict = {
             "backend": backend,
             "people": loaded,
@@ -215,9 +159,6 @@ def run_backend(backend: str, args: argparse.Namespace) -> dict:
                 figures[name]["rps"] / figures["empty"]["rps"], 3
             )
         return figures
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
 
 
 def main() -> None:

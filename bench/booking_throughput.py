@@ -20,7 +20,6 @@ import os
 import platform
 import random
 import shutil
-import subprocess
 import sys
 from datetime import date, time, timedelta
 from pathlib import Path
@@ -32,11 +31,16 @@ from sqlalchemy import text
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
 
-from api_throughput import SECRETS, free_port, wait_until_up, wrk  # noqa: E402
-from common import drop_postgres, fresh_database, load_people  # noqa: E402
+from api_throughput import wrk  # noqa: E402
+from common import (  # noqa: E402
+    bench_settings,
+    drop_postgres,
+    fresh_database,
+    load_people,
+    serving,
+)
 
 from sevasetu.bootstrap import AppContext  # noqa: E402
-from sevasetu.config import Settings  # noqa: E402
 from sevasetu.domain.sessions import AgeBand, SessionSpec  # noqa: E402
 from sevasetu.services.auth import add_user, issue_token, principal_for_token  # noqa: E402
 from sevasetu.services.lots import LotInput, add_lot  # noqa: E402
@@ -123,42 +127,28 @@ def overbooking(ctx: AppContext, session_id: str) -> dict:
 
 def run_backend(backend: str, args: argparse.Namespace) -> dict:
     url = fresh_database(backend, DATABASE)
-    keys = {k.removeprefix("SEVASETU_").lower(): v for k, v in SECRETS.items()}
-    settings = Settings(database_url=url, environment="production", **keys)
-    ctx = AppContext(settings)
+    ctx = AppContext(bench_settings(url))
     loaded = load_people(ctx, args.people)
     workdir = ROOT / "var" / "bench"
     workdir.mkdir(parents=True, exist_ok=True)
     prepared = prepare(ctx, workdir, spread_bodies=args.seconds * 800, hot_bodies=6_000)
     workers = 1 if backend == "sqlite" else args.workers
-    port = free_port()
-    server = subprocess.Popen(
-        [str(ROOT / ".venv/bin/uvicorn"), "sevasetu.entrypoints.api.asgi:app", "--host",
-         "127.0.0.1", "--port", str(port), "--workers", str(workers), "--log-level", "warning",
-         "--no-access-log"],
-        env={**os.environ, **SECRETS, "SEVASETU_DATABASE_URL": url,
-             "SEVASETU_ENVIRONMENT": "production"},
-        cwd=ROOT,
-    )  # fmt: skip
     try:
-        wait_until_up(port)
-        base = f"http://127.0.0.1:{port}"
-        env = {"BENCH_TOKEN": prepared["token"], "BENCH_PATH": "/api/v1/bookings",
-               "BENCH_THREADS": "1"}  # fmt: skip
-        figures: dict = {"backend": backend, "people": loaded, "workers": workers}
-        wrk("wrk_empty.lua", base + "/livez", env, 2, 4)  # warm the workers
-        console.print(f"[bold]{backend}[/bold]: spread bookings for {args.seconds}s ...")
-        figures["spread"] = wrk("wrk_post.lua", base + "/",
-                                {**env, "BENCH_BODIES": prepared["files"]["spread"]},
-                                args.seconds, args.connections)  # fmt: skip
-        console.print(f"[bold]{backend}[/bold]: 500 connections on {HOT_SLOTS} hot slots ...")
-        hot_env = {**env, "BENCH_BODIES": prepared["files"]["hot"]}
-        figures["hot"] = wrk("wrk_post.lua", base + "/", hot_env, 10, 500)
-        figures["hot"]["check"] = overbooking(ctx, prepared["hot"])
-        return figures
+        with serving(url, workers) as base:
+            env = {"BENCH_TOKEN": prepared["token"], "BENCH_PATH": "/api/v1/bookings",
+                   "BENCH_THREADS": "1"}  # fmt: skip
+            figures: dict = {"backend": backend, "people": loaded, "workers": workers}
+            wrk("wrk_empty.lua", base + "/livez", env, 2, 4)  # warm the workers
+            console.print(f"[bold]{backend}[/bold]: spread bookings for {args.seconds}s ...")
+            figures["spread"] = wrk("wrk_post.lua", base + "/",
+                                    {**env, "BENCH_BODIES": prepared["files"]["spread"]},
+                                    args.seconds, args.connections)  # fmt: skip
+            console.print(f"[bold]{backend}[/bold]: 500 connections on {HOT_SLOTS} hot slots ...")
+            hot_env = {**env, "BENCH_BODIES": prepared["files"]["hot"]}
+            figures["hot"] = wrk("wrk_post.lua", base + "/", hot_env, 10, 500)
+            figures["hot"]["check"] = overbooking(ctx, prepared["hot"])
+            return figures
     finally:
-        server.terminate()
-        server.wait(timeout=30)
         ctx.close()
         if backend == "postgresql":
             drop_postgres(DATABASE)

@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+import os
+import secrets
+import socket
+import subprocess
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from rich.console import Console
@@ -12,12 +18,62 @@ from sqlalchemy.engine import make_url
 
 from sevasetu.adapters.db.migrate import upgrade
 from sevasetu.bootstrap import AppContext
+from sevasetu.config import Settings
 from sevasetu.services.areas import load_geography
 from sevasetu.services.demo import load_demo
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_POSTGRES = "postgresql://postgres@127.0.0.1:5432/postgres"
 BENCH_DIR = ROOT / "var" / "bench"
+# Production settings for the served app: placeholder secrets are refused there.
+SECRETS = {
+    "SEVASETU_SECRET_KEY": secrets.token_hex(16),
+    "SEVASETU_IDENTIFIER_KEY": "bench-identifier-key-0001",
+}
+
+
+def bench_settings(url: str) -> Settings:
+    """The settings the served app runs with, for the benchmark's own in-process work."""
+    keys = {k.removeprefix("SEVASETU_").lower(): v for k, v in SECRETS.items()}
+    return Settings(database_url=url, environment="production", **keys)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def wait_until_up(port: int, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1):
+                return
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError(f"server on port {port} did not start")
+
+
+@contextmanager
+def serving(url: str, workers: int) -> Iterator[str]:
+    """``uvicorn`` serving sevasetu on a free loopback port, in production mode, with
+    ``workers`` processes (one for SQLite: one writer); yields the base URL, stops after."""
+    port = free_port()
+    server = subprocess.Popen(
+        [str(ROOT / ".venv/bin/uvicorn"), "sevasetu.entrypoints.api.asgi:app", "--host",
+         "127.0.0.1", "--port", str(port), "--workers", str(workers), "--log-level", "warning",
+         "--no-access-log"],
+        env={**os.environ, **SECRETS, "SEVASETU_DATABASE_URL": url,
+             "SEVASETU_ENVIRONMENT": "production"},
+        cwd=ROOT,
+    )  # fmt: skip
+    try:
+        wait_until_up(port)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
 
 
 def fresh_postgres(server_url: str, name: str, *, reuse: bool = False) -> str:

@@ -29,7 +29,6 @@ import os
 import platform
 import pstats
 import random
-import subprocess
 import sys
 import time
 import urllib.request
@@ -46,21 +45,16 @@ from sevasetu.adapters.db.migrate import upgrade
 from sevasetu.adapters.db.tables import households, people, schedule_summaries, vaccinations
 from sevasetu.adapters.schedules import load_schedule
 from sevasetu.bootstrap import AppContext
-from sevasetu.config import Settings
 from sevasetu.services.areas import load_geography
 from sevasetu.services.auth import add_user, issue_token, principal_for_token
 from sevasetu.services.due_lists import due_list, refresh_summaries
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import ROOT, drop_postgres, fresh_database  # noqa: E402
+from common import bench_settings, drop_postgres, fresh_database, serving  # noqa: E402
 
 console = Console(stderr=True)
 DATABASE = "sevasetu_bench_due"
 BLOCK = "IN-WB-NAD-KN1"
-SECRETS = {
-    "SEVASETU_SECRET_KEY": "bench-secret-key-0123456789",
-    "SEVASETU_IDENTIFIER_KEY": "bench-identifier-key-0123",
-}
 
 
 def load_children(ctx: AppContext, count: int, today: date, seed: int = 11) -> int:
@@ -130,11 +124,7 @@ def _person(base, pid, village, household, relation, sex, birth, *, phone, now):
 
 def run_backend(backend: str, args: argparse.Namespace) -> dict:
     url = fresh_database(backend, DATABASE)
-    settings = Settings(
-        database_url=url,
-        environment="production",
-        **{k.removeprefix("SEVASETU_").lower(): v for k, v in SECRETS.items()},
-    )
+    settings = bench_settings(url)
     ctx = AppContext(settings)
     upgrade(ctx.engine)
     load_geography(ctx)
@@ -153,59 +143,48 @@ def run_backend(backend: str, args: argparse.Namespace) -> dict:
     if args.profile:
         profile(ctx, token, today)
     ctx.close()
-    port = _free_port()
-    server = subprocess.Popen(
-        [str(ROOT / ".venv/bin/uvicorn"), "sevasetu.entrypoints.api.asgi:app", "--host",
-         "127.0.0.1", "--port", str(port), "--workers", "1", "--log-level", "warning",
-         "--no-access-log"],
-        env={**os.environ, **SECRETS, "SEVASETU_DATABASE_URL": url,
-             "SEVASETU_ENVIRONMENT": "production"},
-        cwd=ROOT,
-    )  # fmt: skip
     try:
-        _wait_until_up(port)
+        with serving(url, 1) as base:
 
-        def ask(query: str) -> tuple[float, bytes, Any]:
-            request = urllib.request.Request(
-                f"http://127.0.0.1:{port}/api/v1/due-list?{query}",
-                headers={"Authorization": f"Bearer {token}", "Accept-Encoding": "gzip"},
-            )
-            began = time.perf_counter()
-            with urllib.request.urlopen(request, timeout=120) as answer:
-                body = answer.read()
-                return (time.perf_counter() - began) * 1000, body, answer.headers
+            def ask(query: str) -> tuple[float, bytes, Any]:
+                request = urllib.request.Request(
+                    f"{base}/api/v1/due-list?{query}",
+                    headers={"Authorization": f"Bearer {token}", "Accept-Encoding": "gzip"},
+                )
+                began = time.perf_counter()
+                with urllib.request.urlopen(request, timeout=120) as answer:
+                    body = answer.read()
+                    return (time.perf_counter() - began) * 1000, body, answer.headers
 
-        tomorrow = today + timedelta(days=1)
-        later = f"area={BLOCK}&from={tomorrow}&to={tomorrow + timedelta(days=30)}"
-        live = [ask(later)[0] for _ in range(1 + 3)][1:]  # the first warms the process up
-        cold, body, headers = ask(window)
-        count = json.loads(_gunzip(body, headers))["count"]
-        ctx = AppContext(settings)
-        with ctx.uow(write=True) as uow:  # as if the cold list had not stored any
-            uow.conn.execute(schedule_summaries.delete())  # type: ignore[attr-defined]
-            uow.commit()
-        refreshed = refresh_summaries(ctx, BLOCK, on=today)
-        ctx.close()
-        first, body, headers = ask(window)
-        assert json.loads(_gunzip(body, headers))["count"] == count, "the lists differ"
-        size = len(body)
-        for _ in range(args.warmup):
-            ask(window)
-        times = [ask(window)[0] for _ in range(args.requests)]  # bounded: one at a time
-        cuts = quantiles(times, n=20, method="inclusive")
-        return {
-            "backend": backend, "children": args.children, "doses": doses,
-            "listed": count, "response_bytes_gzip": size,
-            "live_ms": round(median(live), 1), "cold_ms": round(cold, 1),
-            "refresh_s": round(refreshed.seconds, 2),
-            "refresh_children_per_s": round(refreshed.per_second),
-            "after_refresh_ms": round(first, 1), "requests": len(times),
-            "p50_ms": round(median(times), 1), "p95_ms": round(cuts[18], 1),
-            "max_ms": round(max(times), 1),
-        }  # fmt: skip
+            tomorrow = today + timedelta(days=1)
+            later = f"area={BLOCK}&from={tomorrow}&to={tomorrow + timedelta(days=30)}"
+            live = [ask(later)[0] for _ in range(1 + 3)][1:]  # the first warms the process up
+            cold, body, headers = ask(window)
+            count = json.loads(_gunzip(body, headers))["count"]
+            ctx = AppContext(settings)
+            with ctx.uow(write=True) as uow:  # as if the cold list had not stored any
+                uow.conn.execute(schedule_summaries.delete())  # type: ignore[attr-defined]
+                uow.commit()
+            refreshed = refresh_summaries(ctx, BLOCK, on=today)
+            ctx.close()
+            first, body, headers = ask(window)
+            assert json.loads(_gunzip(body, headers))["count"] == count, "the lists differ"
+            size = len(body)
+            for _ in range(args.warmup):
+                ask(window)
+            times = [ask(window)[0] for _ in range(args.requests)]  # bounded: one at a time
+            cuts = quantiles(times, n=20, method="inclusive")
+            return {
+                "backend": backend, "children": args.children, "doses": doses,
+                "listed": count, "response_bytes_gzip": size,
+                "live_ms": round(median(live), 1), "cold_ms": round(cold, 1),
+                "refresh_s": round(refreshed.seconds, 2),
+                "refresh_children_per_s": round(refreshed.per_second),
+                "after_refresh_ms": round(first, 1), "requests": len(times),
+                "p50_ms": round(median(times), 1), "p95_ms": round(cuts[18], 1),
+                "max_ms": round(max(times), 1),
+            }  # fmt: skip
     finally:
-        server.terminate()
-        server.wait(timeout=30)
         if backend == "postgresql":
             drop_postgres(DATABASE)
 
@@ -231,25 +210,6 @@ def _gunzip(body: bytes, headers) -> bytes:  # type: ignore[no-untyped-def]
     import gzip
 
     return gzip.decompress(body) if headers.get("content-encoding") == "gzip" else body
-
-
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def _wait_until_up(port: int, timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/livez", timeout=2).read()
-            return
-        except OSError:
-            time.sleep(0.2)
-    raise SystemExit("the server did not start")
 
 
 def main() -> None:

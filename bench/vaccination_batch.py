@@ -18,9 +18,7 @@ import json
 import os
 import platform
 import queue
-import secrets
 import statistics
-import subprocess
 import sys
 import threading
 import time
@@ -35,12 +33,10 @@ from sqlalchemy import text
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
 
-from api_throughput import free_port, wait_until_up  # noqa: E402
-from common import drop_postgres, fresh_database, load_people  # noqa: E402
+from common import bench_settings, drop_postgres, fresh_database, load_people, serving  # noqa: E402
 
 from sevasetu.adapters.schedules import load_schedule  # noqa: E402
 from sevasetu.bootstrap import AppContext  # noqa: E402
-from sevasetu.config import Settings  # noqa: E402
 from sevasetu.domain.lots import VaccineLot  # noqa: E402
 from sevasetu.domain.schedule import Status, due_doses  # noqa: E402
 from sevasetu.services.auth import add_user, issue_token  # noqa: E402
@@ -48,10 +44,6 @@ from sevasetu.services.auth import add_user, issue_token  # noqa: E402
 console = Console(stderr=True)
 DATABASE = "sevasetu_bench_batch"
 FACILITY = "IN-WB-NAD-KN1-CHC"
-SECRETS = {
-    "SEVASETU_SECRET_KEY": secrets.token_hex(16),
-    "SEVASETU_IDENTIFIER_KEY": "bench-identifier-key-0001",
-}
 
 
 def prepare(ctx: AppContext, wanted: int) -> tuple[str, list[dict]]:
@@ -156,37 +148,20 @@ def drive(base: str, token: str, batches: list[list[dict]], clients: int) -> dic
 
 def run_backend(backend: str, args: argparse.Namespace) -> dict:
     url = fresh_database(backend, DATABASE, reuse=args.reuse)
-    settings = Settings(
-        database_url=url,
-        environment="production",
-        **{k.removeprefix("SEVASETU_").lower(): v for k, v in SECRETS.items()},
-    )
-    ctx = AppContext(settings)
+    ctx = AppContext(bench_settings(url))
     loaded = load_people(ctx, args.people)
     batches = args.batches if backend == "postgresql" else args.sqlite_batches
     token, items = prepare(ctx, batches * args.batch_size)
     ctx.close()
     chunks = [items[i : i + args.batch_size] for i in range(0, len(items), args.batch_size)]
     workers = 1 if backend == "sqlite" else args.workers
-    port = free_port()
-    server_env = {**os.environ, **SECRETS, "SEVASETU_DATABASE_URL": url,
-                  "SEVASETU_ENVIRONMENT": "production"}  # fmt: skip
-    server = subprocess.Popen(
-        [str(ROOT / ".venv/bin/uvicorn"), "sevasetu.entrypoints.api.asgi:app", "--host",
-         "127.0.0.1", "--port", str(port), "--workers", str(workers), "--log-level", "warning",
-         "--no-access-log"],
-        env=server_env, cwd=ROOT,
-    )  # fmt: skip
     try:
-        wait_until_up(port)
-        base = f"http://127.0.0.1:{port}"
-        console.print(f"[bold]{backend}[/bold]: {len(chunks)} batches of {args.batch_size} ...")
-        figures = drive(base, token, chunks, args.clients)
-        return {"backend": backend, "people": loaded, "workers": workers,
-                "clients": args.clients, **figures}  # fmt: skip
+        with serving(url, workers) as base:
+            console.print(f"[bold]{backend}[/bold]: {len(chunks)} batches of {args.batch_size} ...")
+            figures = drive(base, token, chunks, args.clients)
+            return {"backend": backend, "people": loaded, "workers": workers,
+                    "clients": args.clients, **figures}  # fmt: skip
     finally:
-        server.terminate()
-        server.wait(timeout=30)
         if backend == "postgresql" and not args.keep:
             drop_postgres(DATABASE)
 
