@@ -125,7 +125,7 @@ class DueListRepository(Repository):
             query = (
                 select(v.person_id, self._joined_doses())
                 .where(v.state_code == state_code,
-                       self._among(v.person_id, person_ids[start : start + size]),
+                       self.among(v.person_id, person_ids[start : start + size]),
                        v.schedule == schedule)
                 .group_by(v.person_id)
             )  # fmt: skip
@@ -182,7 +182,7 @@ class DueListRepository(Repository):
             query = (
                 select(people.c.id, people.c.birth_date, people.c.area_code)
                 .where(people.c.state_code == state_code,
-                       self._among(people.c.id, ids[start : start + size]))
+                       self.among(people.c.id, ids[start : start + size]))
                 .order_by(people.c.id)
             )  # fmt: skip
             if self.locking:  # a write unit on PostgreSQL
@@ -198,7 +198,7 @@ class DueListRepository(Repository):
             query = (
                 select(v.person_id, func.count())
                 .where(v.state_code == state_code,
-                       self._among(v.person_id, person_ids[start : start + size]),
+                       self.among(v.person_id, person_ids[start : start + size]),
                        v.schedule == schedule)
                 .group_by(v.person_id)
             )  # fmt: skip
@@ -235,42 +235,30 @@ class DueListRepository(Repository):
     def _chunk(self) -> int:
         return 5000 if self.conn.dialect.name == "postgresql" else CHUNK
 
-    def _among(self, column: Any, values: list[str]) -> Any:
-        if self.conn.dialect.name == "postgresql":
-            return column == any_(bindparam(None, values, type_=ARRAY(String)))
-        return column.in_(values)
-
     def contacts(self, state_code: str, household_ids: list[str]) -> list[ContactRow]:
         """The adults of these households who may be a child's mother or the contact."""
-        found: list[ContactRow] = []
-        for start in range(0, len(household_ids), 5000):  # bounded IN lists
-            chunk = household_ids[start : start + 5000]
-            query = select(
-                people.c.id, people.c.household_id, people.c.name, people.c.sex,
-                people.c.phone, people.c.relation_to_head, people.c.birth_date,
-            ).where(
-                people.c.state_code == state_code,
-                people.c.household_id.in_(chunk),
-                people.c.relation_to_head.in_(CONTACT_RELATIONS),
-            )  # fmt: skip
-            found.extend(ContactRow(*r) for r in self.conn.execute(query))
-        return found
+        query = select(
+            people.c.id, people.c.household_id, people.c.name, people.c.sex,
+            people.c.phone, people.c.relation_to_head, people.c.birth_date,
+        ).where(
+            people.c.state_code == state_code,
+            self.among(people.c.household_id, household_ids),
+            people.c.relation_to_head.in_(CONTACT_RELATIONS),
+        )  # fmt: skip
+        return [ContactRow(*r) for r in self.conn.execute(query)]
 
     def mothers(self, state_code: str, child_ids: list[str]) -> dict[str, ContactRow]:
         """The mothers recorded at the children's deliveries, by child id."""
-        found: dict[str, ContactRow] = {}
-        for start in range(0, len(child_ids), 5000):  # bounded IN lists
-            chunk = child_ids[start : start + 5000]
-            query = select(
-                births.c.person_id, people.c.id, people.c.household_id, people.c.name,
-                people.c.sex, people.c.phone, people.c.relation_to_head, people.c.birth_date,
-            ).join(
-                people, (people.c.state_code == births.c.state_code)
-                & (people.c.id == births.c.mother_id),
-            ).where(births.c.state_code == state_code, births.c.person_id.in_(chunk))  # fmt: skip
-            for child_id, *mother in self.conn.execute(query):
-                found[child_id] = ContactRow(*mother)
-        return found
+        query = select(
+            births.c.person_id, people.c.id, people.c.household_id, people.c.name,
+            people.c.sex, people.c.phone, people.c.relation_to_head, people.c.birth_date,
+        ).join(
+            people, (people.c.state_code == births.c.state_code)
+            & (people.c.id == births.c.mother_id),
+        ).where(
+            births.c.state_code == state_code, self.among(births.c.person_id, child_ids)
+        )  # fmt: skip
+        return {child_id: ContactRow(*mother) for child_id, *mother in self.conn.execute(query)}
 
     def ashas(self, area_codes: list[str]) -> list[tuple[str, str, str | None]]:
         """(area code, full name, username) of the active ASHAs posted to these areas."""

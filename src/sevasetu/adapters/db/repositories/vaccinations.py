@@ -4,8 +4,7 @@ from dataclasses import asdict, fields
 from datetime import date
 from typing import Any
 
-from sqlalchemy import String, any_, bindparam, select, text
-from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy import select, text
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
@@ -49,7 +48,7 @@ class VaccinationRepository(Repository):
             return {}
         query = (
             select(people.c.id, people.c.state_code, people.c.birth_date, people.c.area_code)
-            .where(self._among(people.c.id, sorted(set(person_ids))))
+            .where(self.among(people.c.id, sorted(set(person_ids))))
             .order_by(people.c.state_code, people.c.id)
         )
         if self.locking:
@@ -67,8 +66,8 @@ class VaccinationRepository(Repository):
         c = vaccinations.c
         wanted = set(keys)
         query = select(c.state_code, c.person_id, c.schedule, c.dose_code, c.given_on).where(
-            self._among(c.state_code, sorted({s for s, _ in wanted})),
-            self._among(c.person_id, sorted({p for _, p in wanted})),
+            self.among(c.state_code, sorted({s for s, _ in wanted})),
+            self.among(c.person_id, sorted({p for _, p in wanted})),
         )
         for r in self.conn.execute(query):
             if (r.state_code, r.person_id) not in wanted:
@@ -87,21 +86,13 @@ class VaccinationRepository(Repository):
         wanted = set(keys)
         query = select(c.state_code, c.person_id, c.dose_code, c.product).where(
             c.schedule == schedule,
-            self._among(c.state_code, sorted({s for s, _ in wanted})),
-            self._among(c.person_id, sorted({p for _, p in wanted})),
+            self.among(c.state_code, sorted({s for s, _ in wanted})),
+            self.among(c.person_id, sorted({p for _, p in wanted})),
         )
         for r in self.conn.execute(query):
             if (r.state_code, r.person_id) in wanted:
                 out.setdefault((r.state_code, r.person_id), {})[r.dose_code] = r.product
         return out
-
-    def _among(self, column: Any, values: list[str]) -> Any:
-        """``column IN values``; on PostgreSQL as ``= ANY(array)``, one parameter instead of a
-        thousand (psycopg spends longer splitting a query of 1,000 placeholders than the
-        server spends running it)."""
-        if self.conn.dialect.name == "postgresql":
-            return column == any_(bindparam(None, values, type_=ARRAY(String)))
-        return column.in_(values)
 
     def add_many(self, items: list[Vaccination]) -> set[str]:
         """Insert what is not recorded yet, in one statement per few hundred rows and without
