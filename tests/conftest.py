@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
@@ -27,6 +28,11 @@ from sevasetu.config import Settings
 from sevasetu.services.areas import load_geography
 
 from .fakes import FakeClock, RecordingSms
+
+# Tests never time things: hypothesis's per-example deadline (200 ms) would fail a test on a
+# loaded machine for being slow, not wrong.
+hypothesis_settings.register_profile("sevasetu", deadline=None)
+hypothesis_settings.load_profile("sevasetu")
 
 CI = os.environ.get("CI", "").lower() == "true"
 CI_PG_URL = "postgresql://postgres@127.0.0.1:5432/test"
