@@ -333,3 +333,39 @@ def test_walk_ins_are_taken_only_on_the_session_day(ctx, client, planner):
     early = client.post(f"/api/v1/sessions/{session['id']}/walk-ins", headers=auth(anm),
                         json={"person_id": child["id"], "dose_code": "PENTA1"})  # fmt: skip
     assert early.status_code == 422 and early.json()["code"] == "session-not-open"
+
+
+def test_a_moved_session_takes_its_bookings_along_and_tells_each_family(ctx, client, planner, sms):
+    session = plan(client, planner, day="2026-12-20", offers=["PENTA1", "TD10"])
+    token = citizen(client, sms)
+    baby = family_member(client, token, "শিশু দাস", "2026-11-01")  # PENTA1 due 2026-12-13
+    boy = family_member(client, token, "রাহুল দাস", "2016-11-01")
+    baby_booking = client.post("/api/v1/bookings", json=booking(baby, session, "PENTA1"),
+                               headers=auth(token)).json()  # fmt: skip
+    boy_booking = client.post("/api/v1/bookings", json=booking(boy, session, "TD10", slot=2),
+                              headers=auth(token)).json()  # fmt: skip
+    moved = client.post(f"/api/v1/sessions/{session['id']}/move", headers=auth(planner),
+                        json={"day": "2026-12-02", "starts": "10:00",
+                              "reason": "the ANM is on leave that week"})  # fmt: skip
+    assert moved.status_code == 200, moved.text
+    assert (moved.json()["day"], moved.json()["starts"], moved.json()["ends"]) == (
+        "2026-12-02",
+        "10:00:00",
+        "12:00:00",
+    )
+    assert moved.json()["slots"][1]["starts"] == "10:30:00"
+    mine = {b["id"]: b for b in client.get(
+        "/api/v1/bookings", params={"person_id": [baby["id"], boy["id"]]},
+        headers=auth(token)).json()}  # fmt: skip
+    assert mine[boy_booking["id"]]["status"] == "booked"
+    assert mine[baby_booking["id"]]["status"] == "cancelled", "too young for PENTA1 on 2 Dec"
+    assert "due from 2026-12-13" in mine[baby_booking["id"]]["note"]
+    from sevasetu.services.notifications import deliver_due
+
+    deliver_due(ctx, "w")
+    texts = [t for _, t in sms.sent]
+    assert any("2026-12-02" in t and "10:30" in t and "রাহুল দাস" in t for t in texts)
+    assert any("শিশু দাস" in t and "2026-12-13" in t for t in texts)
+    past = client.post(f"/api/v1/sessions/{session['id']}/move", headers=auth(planner),
+                       json={"day": "2026-11-01", "reason": "typo"})  # fmt: skip
+    assert past.status_code == 422

@@ -28,12 +28,24 @@ class Kind(StrEnum):
     BOOKING_REMINDER = "booking_reminder"
     SESSION_CANCELLED = "session_cancelled"
     DOSE_DUE = "dose_due"
+    SESSION_MOVED = "session_moved"
     PROOF_APPROVED = "proof_approved"
     PROOF_REJECTED = "proof_rejected"
 
 
 # The words, per language; {placeholders} are filled from the notification's params.
 MESSAGES: dict[Kind, dict[str, str]] = {
+    Kind.SESSION_MOVED: {
+        "en": "sevasetu: the session at {place} has moved to {day} at {time} ({reason}). "
+              "{name}'s booking for {dose} moves with it; cancel it if the new day does not "
+              "suit. Booking {ref}.",
+        "bn": "সেবাসেতু: {place}-এর টিকাকরণ সেশন সরে গেছে {day}, {time}-এ ({reason})। "
+              "{name}-এর {dose} বুকিংও সেই দিনে গেছে; নতুন দিন না চললে বুকিং বাতিল করুন। "
+              "বুকিং {ref}।",
+        "hi": "सेवासेतु: {place} का टीकाकरण सत्र {day} को {time} बजे पर चला गया है ({reason})। "
+              "{name} की {dose} बुकिंग भी उसी दिन गई है; नया दिन ठीक न हो तो बुकिंग रद्द करें। "
+              "बुकिंग {ref}।",
+    },
     Kind.DOSE_DUE: {
         "en": "sevasetu: {name}'s vaccine {doses} is due from today. Please bring {name} to the "
               "next session near you; your ASHA can tell you when.",

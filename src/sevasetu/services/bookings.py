@@ -29,7 +29,11 @@ def _open_session(ctx: Context, uow: UnitOfWork, session_id: str, slot_number: i
     return session
 
 
-def _check(ctx: Context, uow: UnitOfWork, session: Session, person: Person, code: str) -> None:
+def check_booking(
+    ctx: Context, uow: UnitOfWork, session: Session, person: Person, code: str
+) -> None:
+    """NotEligible unless the person may take ``code`` at this session (its offer, its age
+    band, and the schedule engine on the session day with the person's history)."""
     schedule = load_schedule(session.spec.schedule)
     schedule.dose(code)
     history = uow.vaccinations.history(person.state_code, person.id, schedule.name)
@@ -79,7 +83,7 @@ def book(
     with ctx.uow(write=True) as uow:
         person = readable_person(ctx, uow, principal, person_id)
         session = _open_session(ctx, uow, session_id, slot_number)
-        _check(ctx, uow, session, person, code)
+        check_booking(ctx, uow, session, person, code)
         booking = _new_booking(ctx, principal, person, session, slot_number, code)
         uow.sessions.take_place(session.state_code, session.id, slot_number)  # or SlotFull
         uow.sessions.add_booking(booking)
@@ -164,7 +168,7 @@ def reschedule(
         if target.spec.schedule != booking.schedule:
             raise NotEligible("session_id", code=booking.dose_code,
                               reason=Reason("this session does not offer it"))  # fmt: skip
-        _check(ctx, uow, target, person, booking.dose_code)
+        check_booking(ctx, uow, target, person, booking.dose_code)
         old = (booking.session_id, booking.slot_number)
         uow.sessions.take_place(target.state_code, target.id, slot_number)
         uow.sessions.give_back_place(booking)  # the new place first: a full target moves nothing
@@ -262,7 +266,7 @@ def walk_in(
         if session.spec.day != ctx.today():
             raise SessionNotOpen("session_id", reason=Reason("walk-ins are taken on its day"))
         person = readable_person(ctx, uow, principal, person_id, vaccinating=True)
-        _check(ctx, uow, session, person, code)
+        check_booking(ctx, uow, session, person, code)
         places = uow.sessions.slots(session.state_code, session.id)
         if slot_number is None:
             slot_number = next((p.slot.number for p in places if p.free_on_the_day > 0),

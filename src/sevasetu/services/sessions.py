@@ -3,13 +3,20 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import date, datetime, time
 
 from ..adapters.schedules import load_schedule
 from ..domain.access import Action, Principal, can, require, require_area
 from ..domain.areas import AreaLevel
 from ..domain.bookings import ACTIVE, BookingStatus
-from ..domain.errors import Forbidden, InvalidInput, NotFound, Reason, UnknownFacility
+from ..domain.errors import (
+    Forbidden,
+    InvalidInput,
+    NotEligible,
+    NotFound,
+    Reason,
+    UnknownFacility,
+)
 from ..domain.notifications import Kind
 from ..domain.sessions import (
     Session,
@@ -20,6 +27,7 @@ from ..domain.sessions import (
     plan_slots,
 )
 from .audit import record
+from .bookings import check_booking
 from .notifications import booking_params, enqueue, recipient_for
 from .ports import Context, UnitOfWork
 from .stock import check_session_stock
@@ -151,6 +159,73 @@ def cancel_session(ctx: Context, principal: Principal, session_id: str, reason: 
                bookings_cancelled=cancelled)  # fmt: skip
         uow.commit()
     return cancelled
+
+
+def move_session(
+    ctx: Context,
+    principal: Principal,
+    session_id: str,
+    *,
+    day: date,
+    starts: time | None = None,
+    reason: str,
+) -> tuple[int, int]:
+    """Move a session to another day (and start time), slots and places unchanged. Each booked
+    person is told; a booking whose person is not eligible on the new day (too early for the
+    dose) is cancelled and its person told why. Returns (moved, cancelled)."""
+    reason = reason.strip()
+    if not reason:
+        raise InvalidInput("reason", reason=Reason("Say why the session is moved."))
+    with ctx.uow(write=True) as uow:
+        session = uow.sessions.get(session_id)
+        if session is None:
+            raise NotFound("session_id", what="session", id=session_id)
+        require(principal, Action.SESSION_PLAN)
+        require_area(principal, ctx.area_tree().get(session.area_code))
+        session.open_for_booking(ctx.today())  # neither cancelled nor past
+        old = session.spec
+        start = starts or old.starts
+        length = datetime.combine(old.day, old.ends) - datetime.combine(old.day, old.starts)
+        spec = replace(old, day=day, starts=start,
+                       ends=(datetime.combine(day, start) + length).time())  # fmt: skip
+        if spec.ends <= spec.starts:
+            raise InvalidInput("starts", reason=Reason("The session must end on the same day."))
+        slots = plan_slots(spec, ctx.today())
+        _checked_spec(ctx, uow, principal, spec, [day])
+        session.spec = spec
+        uow.sessions.move(session, slots)
+        moved = cancelled = 0
+        for booking in uow.sessions.bookings_of_session(session.state_code, session.id):
+            if booking.status not in ACTIVE:
+                continue
+            person = uow.people.get(booking.person_id)
+            recipient = recipient_for(uow, booking.booked_by, person)
+            try:
+                check_booking(ctx, uow, session, person, booking.dose_code)
+            except NotEligible as refusal:
+                booking.move(BookingStatus.CANCELLED, ctx.now(),
+                             f"session moved to {day}: {refusal.message()}"[:300])  # fmt: skip
+                uow.sessions.save_booking(booking)
+                uow.sessions.give_back_place(booking)
+                enqueue(ctx, uow, kind=Kind.SESSION_CANCELLED, recipient=recipient,
+                        state_code=booking.state_code,
+                        dedupe_key=f"moved-cancelled:{booking.id}:{day}",
+                        params=booking_params(uow, person, session, booking,
+                                              reason=refusal.message()),
+                        person_id=person.id)  # fmt: skip
+                cancelled += 1
+                continue
+            enqueue(ctx, uow, kind=Kind.SESSION_MOVED, recipient=recipient,
+                    state_code=booking.state_code, dedupe_key=f"moved:{booking.id}:{day}",
+                    params=booking_params(uow, person, session, booking, reason=reason),
+                    person_id=person.id)  # fmt: skip
+            moved += 1
+        record(ctx, uow, actor=principal, action="session.move", subject_type="session",
+               subject_id=session.id, state_code=session.state_code, reason=reason,
+               moved_from=f"{old.day} {old.starts}", moved_to=f"{day} {start}",
+               bookings_moved=moved, bookings_cancelled=cancelled)  # fmt: skip
+        uow.commit()
+    return moved, cancelled
 
 
 MAX_LISTED_DAYS = 92

@@ -92,6 +92,24 @@ class SessionRepository(Repository):
             .values(status=session.status.value, cancel_reason=session.cancel_reason)
         )  # fmt: skip
 
+    def move(self, session: Session, slots: Iterable[Slot]) -> None:
+        """The session's new day and times; its slots keep their numbers, places and counts."""
+        spec = session.spec
+        self.conn.execute(
+            update(vaccination_sessions)
+            .where(vaccination_sessions.c.state_code == session.state_code,
+                   vaccination_sessions.c.id == session.id)
+            .values(day=spec.day, starts=spec.starts, ends=spec.ends)
+        )  # fmt: skip
+        for slot in slots:
+            self.conn.execute(
+                update(session_slots)
+                .where(session_slots.c.state_code == session.state_code,
+                       session_slots.c.session_id == session.id,
+                       session_slots.c.number == slot.number)
+                .values(starts=slot.starts, ends=slot.ends)
+            )  # fmt: skip
+
     def slots(self, state_code: str, session_id: str) -> list[SlotPlaces]:
         """Each slot with the places booked ahead and the walk-ins taken."""
         rows = self.conn.execute(

@@ -98,6 +98,12 @@ class SessionPublic(BaseModel):
         )  # fmt: skip
 
 
+class MoveBody(Strict):
+    day: date
+    starts: time | None = Field(default=None, description="default: the same start time")
+    reason: str = Field(min_length=1, max_length=300)
+
+
 class CancelBody(Strict):
     reason: str = Field(min_length=1, max_length=300)
 
@@ -165,6 +171,16 @@ def cancel(
     session_id: str, body: CancelBody, ctx: CtxDep, principal: CurrentPrincipal
 ) -> SessionPublic:
     svc.cancel_session(ctx, principal, session_id, body.reason)
+    return SessionPublic.of(svc.get_session(ctx, session_id))
+
+
+@router.post("/sessions/{session_id}/move", response_model=SessionPublic,
+             summary="Move a session to another day; its bookings follow and are told")  # fmt: skip
+def move(
+    session_id: str, body: MoveBody, ctx: CtxDep, principal: CurrentPrincipal
+) -> SessionPublic:
+    svc.move_session(ctx, principal, session_id, day=body.day, starts=body.starts,
+                     reason=body.reason)  # fmt: skip
     return SessionPublic.of(svc.get_session(ctx, session_id))
 
 
