@@ -27,7 +27,7 @@ SUB_CENTRE = "IN-WB-NAD-KN1-SC1"
 TODAY = date(2026, 11, 20)  # the fake clock's Friday
 WEDNESDAY = date(2026, 11, 25)
 PHONE = "9830012345"
-OFFERED = ["PENTA1", "OPV1", "RVV1", "TD10"]
+OFFERED = ["PENTA1", "PENTA2", "OPV1", "RVV1", "TD10"]
 
 
 def spec(day: date = WEDNESDAY, **changes: object) -> SessionSpec:
@@ -417,3 +417,31 @@ def test_the_vaccinators_day_check_in_no_show_record_and_walk_in(
     assert "মিনা বিবি" in after.text
     officer = staff_client(ctx, "dio.day", "district_officer", "IN-WB-NAD")
     assert officer.get(f"/sessions/{session.id}/day").status_code == 403
+
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64  # sniffed by its bytes
+
+
+def test_a_dose_given_elsewhere_is_booked_with_a_photo_of_the_card(
+    ctx: AppContext, planner: Principal, family: tuple[str, Principal, list[str]]
+) -> None:
+    token, _, (baby, _) = family
+    session = plan_session(ctx, planner, spec(date(2026, 12, 2), offers=("PENTA2",)))
+    client = citizen_client(ctx, token)
+    form = book_form(client, baby, session.session.id, 1, "PENTA2")
+    refused = client.post("/book", data=form)
+    assert refused.status_code == 422 and "PENTA1 has not been given yet" in refused.text
+    assert (
+        'action="/book/proof"' in refused.text and 'name="previous" value="PENTA1"' in refused.text
+    )
+    claim = {**form, "csrf": csrf_of(refused.text), "previous": "PENTA1",
+             "given_on": "2026-11-02", "place": "Private clinic, Krishnanagar",
+             "id_kind": "mcp_card", "id_value": "WB-2026-1234"}  # fmt: skip
+    not_an_image = {"file": ("card.jpg", b"not an image", "image/jpeg")}
+    text_file = client.post("/book/proof", data=claim, files=not_an_image)
+    assert text_file.status_code == 415
+    sent = client.post("/book/proof", data=claim, follow_redirects=False,
+                       files={"file": ("card.jpg", PNG, "image/jpeg")})  # fmt: skip
+    assert sent.status_code == 303, sent.text
+    done = client.get(sent.headers["location"])
+    assert "Waiting for a check of the proof" in done.text

@@ -73,8 +73,10 @@ def create_app(settings: Settings | None = None, ctx: AppContext | None = None) 
     app.add_middleware(Idempotency)
     # A proof upload may carry a larger file than any other request: on its endpoint only.
     upload = ctx.settings.proof_max_bytes + proofs.PROOF_FORM_OVERHEAD
+    from ..web.booking_pages import PROOF_PATH
+
     app.add_middleware(BodyGuard, max_bytes=ctx.settings.max_body_bytes,
-                       larger={proofs.UPLOAD_PATH: upload,
+                       larger={proofs.UPLOAD_PATH: upload, PROOF_PATH: upload,
                                webhooks.PATH: webhooks.MAX_BYTES})  # fmt: skip
     # Pages and long lists travel compressed to phones on slow networks; small answers as is.
     app.add_middleware(GZipMiddleware, minimum_size=1024, compresslevel=6)  # 9: 3x slower

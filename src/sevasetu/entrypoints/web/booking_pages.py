@@ -13,11 +13,13 @@ from ...adapters.schedules import load_schedule
 from ...domain.access import Role
 from ...domain.areas import RESIDENCE_LEVELS, AreaLevel
 from ...domain.bookings import Booking, BookingStatus
-from ...domain.errors import DomainError, Forbidden, InvalidInput, NotFound
+from ...domain.errors import DomainError, Forbidden, InvalidInput, NotEligible, NotFound
 from ...domain.people import Person
+from ...domain.proofs import IDENTIFIER_KINDS
 from ...domain.schedule import Status
 from ...services import bookings as svc
 from ...services import family as family_svc
+from ...services import proofs as proof_svc
 from ...services import sessions as session_svc
 from ...services.areas import facilities_in
 from ...services.vaccinations import person_schedule
@@ -28,6 +30,7 @@ from .labels import N_
 from .shell import Page, area_label, page_for, redirect
 
 router = APIRouter(include_in_schema=False)
+PROOF_PATH = "/book/proof"  # a file upload: the body guard allows it a larger body
 WEEKDAY_NAMES = (N_("Monday"), N_("Tuesday"), N_("Wednesday"), N_("Thursday"), N_("Friday"),
                  N_("Saturday"), N_("Sunday"))  # fmt: skip
 BOOKING_STATUS = {
@@ -142,7 +145,11 @@ def _doses(view: Page, person: Person) -> tuple[list[dict[str, Any]], list[dict[
 
 
 def _book_page(
-    view: Page, values: dict[str, str], status_code: int = 200, message: str | None = None
+    view: Page,
+    values: dict[str, str],
+    status_code: int = 200,
+    message: str | None = None,
+    proof: dict[str, str] | None = None,
 ) -> HTMLResponse:
     try:
         family = _family(view)
@@ -154,7 +161,8 @@ def _book_page(
     rows = [
         {**view.person_row(p), "age_words": age_words(view, p.birth_date, today)} for p in family
     ]
-    extra: dict[str, Any] = {"family": rows, "found": None}
+    extra: dict[str, Any] = {"family": rows, "found": None, "proof": proof,
+                             "id_kinds": IDENTIFIER_KINDS}  # fmt: skip
     if chosen is not None:
         values["person"] = chosen.id
         due, other = _doses(view, chosen)
@@ -205,7 +213,51 @@ def book(request: Request, form: Form) -> HTMLResponse | RedirectResponse:
                         slot_number=int(slot) if slot.isdigit() else 0,
                         dose_code=values["dose"])  # fmt: skip
     except DomainError as error:
-        return _book_page(view, values, STATUS.get(error.kind, 400), view.error(error))
+        proof = _proof_offer(error, text(form, "session", 64), text(form, "slot", 5))
+        return _book_page(view, values, STATUS.get(error.kind, 400), view.error(error),
+                          proof=proof)  # fmt: skip
+    return redirect(f"/bookings/{made.id}")
+
+
+def _proof_offer(error: DomainError, session_id: str, slot: str) -> dict[str, str] | None:
+    """When the dose before was never recorded here (given elsewhere, on an old portal), the
+    citizen may book anyway with a proof of it: the form asks for that dose."""
+    reason = error.params.get("reason")
+    previous = getattr(reason, "params", {}).get("previous")
+    if not isinstance(error, NotEligible) or not previous:
+        return None
+    return {"session": session_id, "slot": slot, "previous": str(previous)}
+
+
+@router.post(PROOF_PATH, response_model=None)
+def book_with_proof(request: Request, form: Form) -> HTMLResponse | RedirectResponse:
+    """Book the dose with a photo or PDF of the earlier one: it waits for a verifier."""
+    view = page_for(request)
+    view.check_csrf(form)
+    values = {name: text(form, name, 64) for name in ("person", "dose", "area", "day")}
+    values["search"] = "1"
+    session_id, slot = text(form, "session", 64), text(form, "slot", 5)
+    upload = form.get("file")
+    try:
+        if upload is None or isinstance(upload, str):
+            raise InvalidInput("file", reason=N_("Choose the photo or PDF of the earlier dose."))
+        given_on = read_date(text(form, "given_on", 10), "given_on")
+        if given_on is None:
+            raise InvalidInput("given_on", reason=N_("Say when the earlier dose was given."))
+        made, _ = proof_svc.book_with_proof(
+            view.ctx, view.user, person_id=values["person"], session_id=session_id,
+            slot_number=int(slot) if slot.isdigit() else 0, dose_code=values["dose"],
+            claim=proof_svc.ClaimInput(
+                dose_code=text(form, "previous", 12), given_on=given_on,
+                place=text(form, "place", 120), identifier_kind=text(form, "id_kind", 20),
+                identifier_value=text(form, "id_value", 40),
+            ),
+            content=upload.file.read(view.ctx.settings.proof_max_bytes + 1),
+        )  # fmt: skip
+    except DomainError as error:
+        proof = {"session": session_id, "slot": slot, "previous": text(form, "previous", 12)}
+        return _book_page(view, values, STATUS.get(error.kind, 400), view.error(error),
+                          proof=proof)  # fmt: skip
     return redirect(f"/bookings/{made.id}")
 
 
