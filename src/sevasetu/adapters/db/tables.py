@@ -477,6 +477,9 @@ session_slots = Table(
     ),
 )
 
+# Which bookings count as active, for the unique index and for ON CONFLICT against it.
+ACTIVE_BOOKING = text("status IN ('booked', 'pending_verification', 'checked_in')")
+
 bookings = Table(
     "bookings",
     metadata,
@@ -510,8 +513,8 @@ bookings = Table(
         "schedule",
         "dose_code",
         unique=True,
-        sqlite_where=text("status IN ('booked', 'pending_verification', 'checked_in')"),
-        postgresql_where=text("status IN ('booked', 'pending_verification', 'checked_in')"),
+        sqlite_where=ACTIVE_BOOKING,
+        postgresql_where=ACTIVE_BOOKING,
     ),  # fmt: skip
 )
 

@@ -7,7 +7,8 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import func, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from ....domain.bookings import ACTIVE, Booking, BookingStatus
 from ....domain.errors import AlreadyBooked, SlotFull
@@ -21,7 +22,7 @@ from ....domain.sessions import (
     SlotPlaces,
 )
 from ....domain.vaccinations import Vaccination
-from ..tables import bookings, people, session_slots, vaccination_sessions
+from ..tables import ACTIVE_BOOKING, bookings, people, session_slots, vaccination_sessions
 from .base import Repository
 
 
@@ -196,29 +197,21 @@ class SessionRepository(Repository):
         )  # fmt: skip
 
     def add_booking(self, booking: Booking) -> None:
+        """Insert it, or AlreadyBooked when the person has an active booking for the dose: the
+        partial unique index decides, through ON CONFLICT DO NOTHING (no savepoint needed)."""
         row = {name: getattr(booking, name) for name in Booking.__slots__}  # type: ignore[attr-defined]
         row["status"] = booking.status.value
-        try:
-            with self.conn.begin_nested():
-                self.conn.execute(bookings.insert(), [row])
-        except IntegrityError:
-            if not self.active_for(booking.state_code, booking.person_id, booking.schedule,
-                                   booking.dose_code):  # fmt: skip
-                raise
-            # The partial unique index: another active booking for this person and dose.
-            raise AlreadyBooked("dose_code", code=booking.dose_code) from None
-
-    def active_for(self, state_code: str, person_id: str, schedule: str, dose_code: str) -> bool:
-        return (
-            self.conn.execute(
-                select(bookings.c.id).where(
-                    bookings.c.state_code == state_code, bookings.c.person_id == person_id,
-                    bookings.c.schedule == schedule, bookings.c.dose_code == dose_code,
-                    bookings.c.status.in_([s.value for s in ACTIVE]),
-                )
-            ).first()
-            is not None
+        insert = pg_insert if self.conn.dialect.name == "postgresql" else sqlite_insert
+        statement = (
+            insert(bookings).values(row)
+            .on_conflict_do_nothing(
+                index_elements=["state_code", "person_id", "schedule", "dose_code"],
+                index_where=ACTIVE_BOOKING,
+            )
+            .returning(bookings.c.id)
         )  # fmt: skip
+        if self.conn.execute(statement).first() is None:
+            raise AlreadyBooked("dose_code", code=booking.dose_code)
 
     def booking(self, booking_id: str) -> Booking | None:
         query = select(bookings).where(bookings.c.id == booking_id)
