@@ -62,6 +62,7 @@ class Schedule:
     previous_of: dict[str, tuple[Dose, ...]] = field(init=False, repr=False, compare=False)
     series_previous: dict[str, str] = field(init=False, repr=False, compare=False)
     grace: timedelta = field(init=False, repr=False, compare=False)
+    series_codes: dict[str, tuple[str, ...]] = field(init=False, repr=False, compare=False)
     _by_birth: dict[date, tuple[BirthDates, ...]] = field(
         init=False, repr=False, compare=False, default_factory=dict
     )
@@ -87,6 +88,11 @@ class Schedule:
             for d in self.doses if (d.series, d.number - 1) in by_place
         })  # fmt: skip
         object.__setattr__(self, "grace", timedelta(days=self.grace_days))
+        object.__setattr__(self, "series_codes", {
+            series: tuple(d.code for d in sorted((d for d in self.doses if d.series == series),
+                                                 key=lambda d: d.number))
+            for series in {d.series for d in self.doses}
+        })  # fmt: skip
 
     def dates_for(self, birth: date) -> tuple[BirthDates, ...]:
         """Each dose's dates for a child born on ``birth``, in schedule order. Children share
@@ -101,8 +107,7 @@ class Schedule:
 
     def series_of(self, dose: Dose) -> tuple[str, ...]:
         """The codes of the dose's series, in order (COVID1, COVID2, COVIDP)."""
-        return tuple(d.code for d in sorted((d for d in self.doses if d.series == dose.series),
-                                            key=lambda d: d.number))  # fmt: skip
+        return self.series_codes[dose.series]
 
     def dose(self, code: str) -> Dose:
         try:
