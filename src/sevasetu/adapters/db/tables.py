@@ -743,3 +743,75 @@ whatsapp_media = Table(
     Column("content", LargeBinary, nullable=False),
     Column("created_at", UtcDateTime, nullable=False),
 )
+
+# --- Legacy records and their linkage to the registry -------------------------------------
+# A legacy export (a state portal, a department's spreadsheet) is imported into staging as
+# it is, one record per row with its source and row id; linkage decides which registry person
+# a record is, and only then are its doses merged into that person's history.
+legacy_imports = Table(
+    "legacy_imports",
+    metadata,
+    Column("state_code", String(STATE), primary_key=True),
+    Column("id", String(ID), primary_key=True),
+    Column("source", String(40), nullable=False),
+    Column("file_name", String(200), nullable=False),
+    Column("file_sha256", String(64), nullable=False),
+    Column("mapping_sha256", String(64), nullable=False),
+    Column("rows_read", Integer, nullable=False),
+    Column("rows_imported", Integer, nullable=False),
+    Column("rows_rejected", Integer, nullable=False),
+    Column("imported_by", String(60), nullable=False),
+    Column("imported_at", UtcDateTime, nullable=False),
+    # Re-importing the same file for the same source is a no-op.
+    UniqueConstraint("state_code", "source", "file_sha256"),
+)
+
+legacy_records = Table(
+    "legacy_records",
+    metadata,
+    Column("state_code", String(STATE), primary_key=True),
+    Column("id", String(ID), primary_key=True),
+    Column("source", String(40), nullable=False),
+    Column("import_id", String(ID), nullable=False),
+    Column("source_row_id", String(80), nullable=False),  # the export's own id, else its row
+    Column("name", String(200), nullable=False),  # as written, any script
+    Column("name_latin", String(200), nullable=False),
+    Column("name_key", String(200), nullable=False),
+    Column("sex", String(8)),
+    Column("birth_date", Date),
+    Column("age_years", SmallInteger),  # legacy forms often hold an age, not a birth date
+    Column("age_as_of", Date),
+    Column("phone", String(16)),
+    Column("area_code", String(AREA)),  # resolved through the mapping, else NULL
+    Column("area_text", String(120), nullable=False, default=""),
+    Column("id_kind", String(16)),
+    Column("id_lookup_hash", String(64)),
+    Column("id_last4", String(4)),
+    Column("raw", JSON, nullable=False),  # the row as read, for review and evidence
+    Column("created_at", UtcDateTime, nullable=False),
+    ForeignKeyConstraint(
+        ["state_code", "import_id"], ["legacy_imports.state_code", "legacy_imports.id"]
+    ),
+    UniqueConstraint("state_code", "source", "source_row_id"),
+    Index(None, "state_code", "source", "name_key"),
+)
+
+legacy_doses = Table(
+    "legacy_doses",
+    metadata,
+    Column("state_code", String(STATE), primary_key=True),
+    Column("id", String(ID), primary_key=True),
+    Column("record_id", String(ID), nullable=False),
+    Column("schedule", String(40), nullable=False),
+    Column("dose_code", String(12), nullable=False),
+    Column("given_on", Date, nullable=False),
+    Column("product", String(80), nullable=False, default=""),
+    Column("facility_text", String(160), nullable=False, default=""),
+    Column("area_code", String(AREA)),  # where it was given, when the export says
+    # Set while the record is linked and this dose was merged into the person's history.
+    Column("vaccination_id", String(ID)),
+    ForeignKeyConstraint(
+        ["state_code", "record_id"], ["legacy_records.state_code", "legacy_records.id"]
+    ),
+    UniqueConstraint("state_code", "record_id", "schedule", "dose_code"),
+)
