@@ -815,3 +815,63 @@ legacy_doses = Table(
     ),
     UniqueConstraint("state_code", "record_id", "schedule", "dose_code"),
 )
+
+# One run of the linkage model over a source: its thresholds, the trained model and counts.
+legacy_link_runs = Table(
+    "legacy_link_runs",
+    metadata,
+    Column("state_code", String(STATE), primary_key=True),
+    Column("id", String(ID), primary_key=True),
+    Column("source", String(40), nullable=False),
+    Column("backend", String(12), nullable=False),  # duckdb | spark
+    Column("thresholds", JSON, nullable=False),  # {"auto": 12.0, "review": 4.0} match weights
+    Column("model", JSON, nullable=False),  # trained m and u probabilities, lambda
+    Column("records", Integer, nullable=False, default=0),
+    Column("pairs_scored", BigInteger, nullable=False, default=0),
+    Column("auto_links", Integer, nullable=False, default=0),
+    Column("reviews", Integer, nullable=False, default=0),
+    Column("new_people", Integer, nullable=False, default=0),
+    Column("started_by", String(60), nullable=False),
+    Column("started_at", UtcDateTime, nullable=False),
+    Column("finished_at", UtcDateTime),
+    Index(None, "state_code", "source", "started_at"),
+)
+
+# The registry people a legacy record may be, as scored by a run, with each field's part of the
+# match weight (what the clerical review page shows side by side).
+legacy_candidates = Table(
+    "legacy_candidates",
+    metadata,
+    Column("state_code", String(STATE), primary_key=True),
+    Column("record_id", String(ID), primary_key=True),
+    Column("person_id", String(ID), primary_key=True),
+    Column("run_id", String(ID), nullable=False),
+    Column("match_weight", Float, nullable=False),
+    Column("match_probability", Float, nullable=False),
+    Column("contributions", JSON, nullable=False),  # {"name": 7.9, "birth_date": 6.1, ...}
+    ForeignKeyConstraint(
+        ["state_code", "record_id"], ["legacy_records.state_code", "legacy_records.id"]
+    ),
+    Index(None, "state_code", "person_id"),
+)
+
+# The current decision for each legacy record. ``auto`` and ``linked`` (by a clerk) tie it to a
+# person and merge its doses; ``review`` waits for a clerk; ``new`` and ``not_match`` leave it
+# unlinked. Every change is written to the audit log and can be reversed.
+legacy_links = Table(
+    "legacy_links",
+    metadata,
+    Column("state_code", String(STATE), primary_key=True),
+    Column("record_id", String(ID), primary_key=True),
+    Column("person_id", String(ID)),
+    Column("match_weight", Float),
+    Column("decision", String(12), nullable=False),  # auto | review | new | linked | not_match
+    Column("run_id", String(ID), nullable=False),
+    Column("decided_by", String(60), nullable=False),
+    Column("decided_at", UtcDateTime, nullable=False),
+    ForeignKeyConstraint(
+        ["state_code", "record_id"], ["legacy_records.state_code", "legacy_records.id"]
+    ),
+    Index(None, "state_code", "person_id"),
+    Index(None, "state_code", "decision"),
+)
