@@ -121,8 +121,11 @@ def progress_bar(console: Console) -> Progress:
     )  # fmt: skip
 
 
-def load_people(ctx: AppContext, people: int, seed: int = 7) -> int:
-    """Migrate and load the demo population unless at least ``people`` are there already."""
+def load_people(
+    ctx: AppContext, people: int, seed: int = 7, districts: list[str] | None = None
+) -> int:
+    """Migrate and load the demo population unless at least ``people`` are there already;
+    ``districts`` as ``load_demo`` takes them (by default its mix of three districts)."""
     upgrade(ctx.engine)
     with ctx.uow() as uow:
         present = uow.people.count()
@@ -139,6 +142,6 @@ def load_people(ctx: AppContext, people: int, seed: int = 7) -> int:
 
         # People only: the API figures are about the registry; dose benchmarks load their own.
         load_demo(ctx, people=people, seed=seed, progress=advance, append=present > 0,
-                  history=False)  # fmt: skip
+                  history=False, districts=districts)  # fmt: skip
     with ctx.uow() as uow:
         return uow.people.count()

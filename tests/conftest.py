@@ -84,8 +84,9 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="session")
 def pg_schema_url() -> Iterator[str]:
     assert PG_URL is not None
-    # SEVASETU_TEST_SCHEMA keeps two checkouts' runs on one server apart.
-    schema = os.environ.get("SEVASETU_TEST_SCHEMA") or f"sevasetu_test_{_worker()}"
+    # SEVASETU_TEST_SCHEMA keeps two checkouts' runs on one server apart; each xdist worker
+    # still gets a schema of its own under that prefix.
+    schema = f"{os.environ.get('SEVASETU_TEST_SCHEMA') or 'sevasetu_test'}_{_worker()}"
     admin = make_engine(PG_URL)
     with admin.begin() as conn:
         conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))

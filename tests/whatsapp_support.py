@@ -73,3 +73,13 @@ def post(client: Any, payload: Any, *, secret: str = SECRET, signature: str | No
         "X-Hub-Signature-256": signature if signature is not None else sign(body, secret),
     }
     return client.post("/webhooks/whatsapp", content=body, headers=headers)
+
+
+def simulator(ctx: Any, graph: Any, wa_id: str = "919800000001", **options: Any) -> Any:
+    """The terminal chat's simulator (``sevasetu chat``) on the test's app, clock and fake
+    Graph server: signed webhooks in, the worker's step, what was sent rendered."""
+    from sevasetu.entrypoints.commands.chat import Simulator, in_process
+
+    post, settle = in_process(ctx, graph, SECRET)
+    return Simulator(wa_id=wa_id, secret=SECRET, graph=graph, post=post, settle=settle,
+                     clock=lambda: ctx.now().timestamp(), **options)  # fmt: skip

@@ -17,6 +17,7 @@ from .adapters.db.uow import SqlUnitOfWork
 from .adapters.notifier import ChannelNotifier, ConsoleWhatsApp
 from .adapters.passwords import Argon2Passwords
 from .adapters.sms.console import ConsoleSms
+from .adapters.tenant.freeze import install as install_freeze
 from .adapters.whatsapp.client import CloudApiClient
 from .adapters.whatsapp.console import ConsoleGateway
 from .config import Settings
@@ -56,6 +57,8 @@ class AppContext:
         self.passwords = passwords or Argon2Passwords()
         self.zone = ZoneInfo(settings.time_zone)
         self._clock = clock or (lambda: datetime.now(UTC))
+        # Maintenance mode: a frozen state's writes are refused (docs/data-residency.md).
+        install_freeze(self.engine, self.now)
         self._identifier_key = settings.identifier_key.encode()
         self._secret_key = settings.secret_key.encode()
         self.principals = PrincipalCache()

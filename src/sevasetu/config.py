@@ -59,6 +59,18 @@ class Settings(BaseSettings):
     whatsapp_rate_per_second: float = 80.0
     whatsapp_user_interval_seconds: float = 6.0
     whatsapp_media_max_bytes: int = 5 * 1024 * 1024
+    # A conversation quiet this long starts its flow over at the menu (language remembered).
+    whatsapp_chat_quiet_minutes: int = 30
+
+    # Legacy record linkage (docs/legacy.md#linkage): match weights (log2 of the posterior
+    # odds) at or above which a legacy record is linked automatically or sent to clerical
+    # review; a best candidate within ``linkage_margin`` of the runner-up is contested and
+    # reviewed. Chosen on the synthetic truth of 1M against 1M (docs/benchmarks.md).
+    linkage_auto_weight: float = 1.0
+    linkage_review_weight: float = 0.0
+    linkage_margin: float = 3.0
+    linkage_memory_limit: str = "4GB"  # DuckDB's memory limit while linking
+    linkage_threads: int = 2
 
     @model_validator(mode="after")
     def _refuse_placeholders(self) -> Settings:

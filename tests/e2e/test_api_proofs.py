@@ -280,3 +280,39 @@ def test_an_upload_sent_again_with_its_idempotency_key_is_answered_once(ctx, cli
 )
 def test_sniffing_reads_the_magic_bytes(head, media_type):
     assert sniff(head) == media_type
+
+
+def test_a_covid_first_dose_from_another_portal_is_approved_with_the_vaccine_on_the_card(
+    ctx, client, verifier, sms
+):
+    """The Kolkata flow itself: a second COVID dose booked with the card of a first dose from
+    another state's portal. The verifier names the vaccine the card shows; the page asks."""
+    from ..builders import stock as give_stock
+    from .test_web_pages import csrf_of, login
+
+    give_stock(ctx, SUB_CENTRE, ["COVID2"])
+    planner = staff(ctx, "fa.covid.proof", "facility_admin", NADIA_BLOCK)
+    session = plan(client, planner, day=SESSION_DAY, offers=["COVID2"],
+                   schedule="covid19-india", min_age="45y")  # fmt: skip
+    token = citizen(client, sms)
+    mother = family_member(client, token, "মায়া দাস", "1960-03-01")
+    made = upload(client, token, png(), person=mother, session=session, dose="COVID2",
+                  claimed="COVID1", on="2026-06-01")  # fmt: skip
+    assert made.status_code == 201, made.text
+    proof = made.json()["proof"]
+
+    login(client, "verifier.nadia")
+    page = client.get(f"/proofs/{proof['id']}")
+    assert page.status_code == 200 and 'name="product" value="covishield"' in page.text
+    nameless = client.post(f"/proofs/{proof['id']}/approve", data={"csrf": csrf_of(page.text)})
+    assert nameless.status_code == 422 and 'id="f-product-error"' in nameless.text
+    with ctx.engine.connect() as conn:
+        assert conn.execute(select(func.count()).select_from(vaccinations)).scalar_one() == 0
+
+    approved = client.post(f"/api/v1/proofs/{proof['id']}/approve", headers=auth(verifier),
+                           json={"product": "Covishield"})  # fmt: skip
+    assert approved.status_code == 200, approved.text
+    assert approved.json()["booking"]["status"] == "booked"
+    with ctx.engine.connect() as conn:
+        (dose,) = conn.execute(select(vaccinations)).all()
+    assert (dose.dose_code, dose.product, dose.source) == ("COVID1", "covishield", "backdated")

@@ -246,14 +246,16 @@ def test_the_whole_loop_webhook_store_worker_reply_status(client, ctx, graph, cl
     clock.advance(seconds=1)
     assert process_pending(ctx, "w").processed == 1
     assert send_due(ctx, "w").sent == 1
-    assert "বাংলায়" in graph.sent[1]["text"]["body"], "the language is confirmed ..."
-    assert "টিকার স্লট" in graph.sent[1]["text"]["body"], "... with the menu, in one message"
+    menu = graph.sent[1]["interactive"]
+    assert "বাংলায়" in menu["body"]["text"], "the language is confirmed ..."
+    rows = [r["title"] for r in menu["action"]["sections"][0]["rows"]]
+    assert "টিকা বুক করুন" in rows, "... with the menu, in one message"
     clock.advance(seconds=60)
     post(client, envelope([change([text("wamid.L3", "what now?", ts=T0 + 60)])]))
     clock.advance(seconds=1)
     process_pending(ctx, "w")
     send_due(ctx, "w")
-    assert "টিকার স্লট" in graph.sent[2]["text"]["body"], "the menu, in the chosen language"
+    assert "বিকল্পগুলির একটি" in graph.sent[2]["text"]["body"], "a hint, in the chosen language"
 
     wamid = outbound(ctx)[0].wa_message_id
     post(client, envelope([change(statuses=[status(wamid, "delivered", T0 + 2)])]))
@@ -275,9 +277,9 @@ def test_each_conversation_is_processed_in_order(client, ctx, monkeypatch):
     seen: list[str] = []
     real = chat.handle
 
-    def recording(conversation, message, now):
+    def recording(ctx, conversation, message):
         seen.append(message.message_id)
-        return real(conversation, message, now)
+        return real(ctx, conversation, message)
 
     monkeypatch.setattr(chat, "handle", recording)
     first = [text("wamid.P1", "one"), text("wamid.Q1", "ek", OTHER), text("wamid.P2", "two"),
@@ -297,8 +299,8 @@ def test_a_crash_mid_processing_means_processed_later_exactly_once(client, ctx, 
     real = chat.handle
     calls = {"n": 0}
 
-    def crashing(conversation, message, now):
-        replies = real(conversation, message, now)  # the replies are made, then it breaks
+    def crashing(ctx, conversation, message):
+        replies = real(ctx, conversation, message)  # the replies are made, then it breaks
         calls["n"] += 1
         if calls["n"] == 1:
             raise RuntimeError("worker crashed mid-processing")
@@ -311,7 +313,7 @@ def test_a_crash_mid_processing_means_processed_later_exactly_once(client, ctx, 
     assert "worker crashed" in stored(ctx)[0].error
     assert process_pending(ctx, "w").processed == 2
     assert process_pending(ctx, "w").processed == 0
-    assert [o.kind for o in outbound(ctx)] == ["buttons", "text"], "one consent, one menu"
+    assert [o.kind for o in outbound(ctx)] == ["buttons", "buttons"], "consent, then the ask"
 
 
 def test_a_worker_that_dies_holding_a_conversation_leaves_it_to_another(client, ctx, clock):
@@ -331,10 +333,10 @@ def test_a_message_that_always_fails_is_set_aside_and_the_next_goes_on(client, c
     post(client, envelope([change([text("wamid.F1", "poison"), text("wamid.F2", "Hi")])]))
     real = chat.handle
 
-    def poisoned(conversation, message, now):
+    def poisoned(ctx, conversation, message):
         if message.message_id == "wamid.F1":
             raise ValueError("cannot handle this")
-        return real(conversation, message, now)
+        return real(ctx, conversation, message)
 
     monkeypatch.setattr(chat, "handle", poisoned)
     for _ in range(4):

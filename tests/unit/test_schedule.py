@@ -159,3 +159,9 @@ def test_statuses_only_move_forward_in_time(case, days_later):
         if dose.catch_up_for or dose.group != "child":
             continue  # a catch-up dose opens when its primary series can no longer start
         assert RANK[later[dose.code].status] >= RANK[now[dose.code].status], dose.code
+
+
+@pytest.mark.parametrize("name", ["nowhere", "../../../pyproject", "india-uip/../india-uip", ""])
+def test_only_a_bundled_schedule_is_read_by_its_name(name: str) -> None:
+    with pytest.raises(InvalidInput, match="There is no schedule"):
+        load_schedule(name)

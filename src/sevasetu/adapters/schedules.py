@@ -25,7 +25,8 @@ def available() -> list[str]:
 @cache
 def load_schedule(name: str) -> Schedule:
     path = SCHEDULES / f"{name}.toml"
-    if not path.exists():
+    # Only a bundled file's name: "../x" must not reach another TOML file on the disk.
+    if name not in available():
         raise InvalidInput("schedule", reason=Reason(
             "There is no schedule {name}; the schedules are {names}.", name=name,
             names=", ".join(available()),

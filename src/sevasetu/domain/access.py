@@ -38,6 +38,13 @@ class Action(StrEnum):
     LOT_READ = "read vaccine lots"
     STOCK_ISSUE = "issue vaccine stock to sessions and record wastage"
     PROOF_VERIFY = "verify proofs of earlier doses"
+    REPORT_READ = "read an area's reports"
+    ATTESTATION_RECORD = "record village completion attestations"
+    LEGACY_REVIEW = "review the linkage of legacy records"
+    SCHEME_MANAGE = "manage schemes and their eligibility rules"
+    SERVICE_RECORD = "record services given by a department"
+    SERVICE_RESOLVE = "resolve queued service records"
+    BENEFIT_REVIEW = "review duplicate benefit findings"
 
 
 _FIELD_WORK = frozenset(
@@ -83,6 +90,26 @@ _MOTHERS: dict[Role, frozenset[Action]] = {
 PERMISSIONS.update({role: PERMISSIONS[role] | extra for role, extra in _MOTHERS.items()})
 # Proofs of earlier doses (S1): verifiers decide them for the sessions of their area.
 PERMISSIONS[Role.VERIFIER] = PERMISSIONS[Role.VERIFIER] | {Action.PROOF_VERIFY}
+# Reports (reconciliation, S2): the district's officers and those above them read them, the
+# auditor too; the officers record the sarpanches' completion attestations.
+for _role in (Role.DISTRICT_OFFICER, Role.STATE_ADMIN, Role.AUDITOR):
+    PERMISSIONS[_role] = PERMISSIONS[_role] | {Action.REPORT_READ}
+for _role in (Role.DISTRICT_OFFICER, Role.STATE_ADMIN):
+    PERMISSIONS[_role] = PERMISSIONS[_role] | {Action.ATTESTATION_RECORD}
+
+# Legacy linkage (S2): a verifier or the district's officers decide the doubtful pairs.
+for _role in (Role.VERIFIER, Role.DISTRICT_OFFICER, Role.STATE_ADMIN):
+    PERMISSIONS[_role] = PERMISSIONS[_role] | {Action.LEGACY_REVIEW}
+
+# The services ledger (S3, S4): the state admin writes schemes; departments' officers post what
+# they gave; a verifier or the officers resolve the queue and decide the findings.
+PERMISSIONS[Role.STATE_ADMIN] = PERMISSIONS[Role.STATE_ADMIN] | {Action.SCHEME_MANAGE}
+for _role in (Role.FACILITY_ADMIN, Role.DISTRICT_OFFICER, Role.STATE_ADMIN):
+    PERMISSIONS[_role] = PERMISSIONS[_role] | {Action.SERVICE_RECORD}
+for _role in (Role.VERIFIER, Role.DISTRICT_OFFICER, Role.STATE_ADMIN):
+    PERMISSIONS[_role] = PERMISSIONS[_role] | {Action.SERVICE_RESOLVE}
+for _role in (Role.DISTRICT_OFFICER, Role.STATE_ADMIN):
+    PERMISSIONS[_role] = PERMISSIONS[_role] | {Action.BENEFIT_REVIEW}
 
 # A manager may create users of a lower rank only.
 RANK: dict[Role, int] = {

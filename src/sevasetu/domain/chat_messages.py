@@ -204,11 +204,18 @@ class StatusUpdate:
 
 @dataclass(slots=True)
 class Conversation:
+    """A user's conversation; ``step`` and ``answers`` are where its flow stands
+    (``domain.chat_flow``), ``active_at`` when the flow last heard from them."""
+
     wa_id: str
     language: str | None = None
     profile_name: str = ""
     consent_shown_at: datetime | None = None
     last_inbound_at: datetime | None = None
+    step: str = "start"
+    answers: dict[str, Any] = field(default_factory=dict)
+    active_at: datetime | None = None
+    opted_out_at: datetime | None = None
 
 
 @dataclass(slots=True)

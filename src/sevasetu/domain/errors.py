@@ -359,3 +359,40 @@ class InsufficientStock(DomainError):
 class NoStockForDose(DomainError):
     code = "no-stock-for-dose"
     template = "The facility {facility_code} has no usable stock of {code} on {day}."
+
+
+# --- legacy record linkage (domain.linkage) ------------------------------------------------
+
+
+class TooFewRecords(DomainError):
+    code = "linkage-too-few-records"
+    template = (
+        "The source {source} has {records} legacy records; at least {needed} are needed to "
+        "train the linkage model. Nothing was written."
+    )
+
+
+class ModelNotTrainable(DomainError):
+    code = "linkage-not-trainable"
+    template = "The linkage model could not be trained on {source}: {why}. Nothing was written."
+
+
+# --- imports of exports and sheets (domain.legacy_mapping, domain.legacy_rows) -------------
+
+
+class MappingError(InvalidInput):
+    """The mapping file itself is wrong: nothing is read or written."""
+
+    code = "invalid-mapping"
+
+
+class ImportFileError(InvalidInput):
+    """The file cannot be read as the mapping says (encoding, format, missing column, empty)."""
+
+    code = "unreadable-import-file"
+
+
+class RowRejected(InvalidInput):
+    """One row cannot be taken; the import goes on and the row goes to the rejects file."""
+
+    code = "rejected-row"

@@ -10,7 +10,15 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
-from .commands import certificates, context, duelist, err, friendly, out, stock, worker
+from .commands import certificates, context, duelist, err, friendly, out, reports, stock, worker
+from .commands import chat as chat_commands
+from .commands import imports as import_commands
+from .commands import ledger_reports as _ledger_reports  # noqa: F401 - registers report commands
+from .commands import legacy as legacy_commands
+from .commands import linkage as linkage_commands
+from .commands import maintenance as maintenance_commands
+from .commands import services as services_commands
+from .commands import tenant as tenant_commands
 from .commands import whatsapp as whatsapp_commands
 
 app = typer.Typer(help="sevasetu: beneficiary registry and services.", no_args_is_help=True)
@@ -36,8 +44,18 @@ app.add_typer(certificates.app, name="certificate")
 app.add_typer(certificates.keys_app, name="keys")
 app.command("worker")(worker.worker)
 app.add_typer(whatsapp_commands.app, name="whatsapp")
+app.command("chat")(chat_commands.chat)
 app.add_typer(stock.app, name="stock")
+app.add_typer(tenant_commands.app, name="tenant")
+app.add_typer(maintenance_commands.app, name="maintenance")
+app.add_typer(reports.app, name="report")
 schedule_app.command("refresh")(duelist.schedule_refresh)
+app.add_typer(legacy_commands.app, name="legacy")
+legacy_commands.app.command("link")(linkage_commands.link)
+legacy_commands.app.command("links")(linkage_commands.links)
+app.add_typer(import_commands.app, name="import")
+app.add_typer(services_commands.schemes_app, name="schemes")  # the services ledger
+app.add_typer(services_commands.services_app, name="services")
 
 
 @app.command()
@@ -96,6 +114,13 @@ def demo_load(
     if_empty: Annotated[
         bool, typer.Option(help="do nothing if people are already registered")
     ] = False,
+    legacy: Annotated[
+        bool,
+        typer.Option(help="leave some Raigarh first doses out, in a legacy export beside the demo"),
+    ] = True,
+    legacy_dir: Annotated[
+        Path, typer.Option(help="where the legacy export goes (legacy.csv, mapping.toml ...)")
+    ] = Path("var/demo/legacy"),
 ) -> None:
     """Load the synthetic demo district (deterministic for a seed)."""
     from ..services.demo import load_demo
@@ -115,13 +140,22 @@ def demo_load(
     ) as bar:
         task = bar.add_task("load", total=people)
         summary = load_demo(
-            ctx, people=people, seed=seed, progress=lambda n: bar.update(task, completed=n)
-        )
+            ctx, people=people, seed=seed, progress=lambda n: bar.update(task, completed=n),
+            legacy_dir=legacy_dir.resolve() if legacy else None,
+        )  # fmt: skip
     out.print(
         f"{summary.people} people in {summary.households} households, "
         f"{summary.identifiers} identifiers, {summary.doses} doses given, "
         f"{summary.users_created} demo users created"
     )
+    if summary.legacy_rows:
+        export = legacy_dir.resolve()
+        out.print(
+            f"{summary.legacy_rows} rows of a legacy export (Raigarh first doses the registry "
+            f"lacks) in {export}; "
+            f"import them with: sevasetu legacy import {export / 'legacy.csv'} --source "
+            f"cg-teeka --mapping {export / 'mapping.toml'}", soft_wrap=True,
+        )  # fmt: skip
 
 
 @users_app.command("add")

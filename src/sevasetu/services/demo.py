@@ -7,6 +7,7 @@ from collections import defaultdict, deque
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
+from pathlib import Path
 
 from sqlalchemy import func, select
 
@@ -24,6 +25,7 @@ from ..domain.errors import InvalidInput, UsernameTaken
 from .areas import load_geography
 from .audit import record
 from .auth import add_user
+from .legacy_synthetic import FirstDose, Shares, write_legacy_export
 from .ports import Context
 
 DEMO_PASSWORD = "sevasetu-demo"
@@ -53,6 +55,11 @@ DEMO_USERS: tuple[tuple[str, str, str, str, str], ...] = (
 )
 
 
+# Raigarh's first doses given on the state portal (CG Teeka) that never reached the registry.
+LEGACY_DISTRICT = "IN-CG-RGH"
+LEGACY_SHARE = 0.3
+
+
 @dataclass(frozen=True, slots=True)
 class DemoSummary:
     people: int
@@ -60,6 +67,7 @@ class DemoSummary:
     identifiers: int
     users_created: int
     doses: int = 0
+    legacy_rows: int = 0  # rows of the legacy export written beside the demo, if asked for
 
 
 def load_demo(
@@ -72,6 +80,8 @@ def load_demo(
     append: bool = False,
     batch_size: int = 10_000,
     history: bool = True,
+    legacy_dir: Path | None = None,
+    legacy_share: float = LEGACY_SHARE,
 ) -> DemoSummary:
     """Generate ``people`` synthetic people in households and store them, one transaction per
     batch. ``districts`` are area codes (any level above the village or ward) sharing the
@@ -81,6 +91,12 @@ def load_demo(
     with the number already there, so the new ids and numbers do not collide with theirs.
     ``history``: their doses too, routine for children and the COVID-19 campaign for Indian
     adults (``adapters.demo.immunisation``).
+
+    ``legacy_dir``: Raigarh as in December 2021 (DOMAIN.md, S2): for ``legacy_share`` of its
+    people with two COVID-19 doses, the first dose is left out of the registry and written,
+    with the damage of a state portal's export, to ``legacy_dir/legacy.csv`` with its
+    ``mapping.toml`` and ``truth.csv`` (``services.legacy_synthetic``), ready for
+    ``sevasetu legacy import``.
     """
     if people < 0:
         raise InvalidInput("people", reason="The number of people cannot be negative.")
@@ -129,8 +145,16 @@ def load_demo(
 
     doses_of = _doses_for(ctx, tree, shares, run_seed) if history else None
 
+    first_doses: dict[str, FirstDose] = {}
+    facility_names = _facility_names(ctx) if legacy_dir is not None else {}
+
     def insert(batch: DemoBatch) -> None:
         doses = doses_of(batch.people) if doses_of is not None else []
+        if legacy_dir is not None:
+            local = {p["id"] for p in batch.people
+                     if LEGACY_DISTRICT in tree.get(p["area_code"]).path}  # fmt: skip
+            doses = _leave_out_first_doses(doses, local, legacy_share, first_doses,
+                                           facility_names)  # fmt: skip
         with ctx.uow(write=True) as uow:
             conn = uow.conn  # type: ignore[attr-defined]
             bulk_insert(conn, households_table, batch.households)
@@ -164,8 +188,45 @@ def load_demo(
 
     _audit(ctx, tree, shares, per_area)
     users = _demo_users(ctx, tree)
+    legacy_rows = 0
+    if legacy_dir is not None:
+        export = write_legacy_export(
+            ctx, legacy_dir, area=LEGACY_DISTRICT, seed=seed, first_doses=first_doses,
+            shares=Shares(legacy_only=0.05, duplicate=0.02),
+        )  # fmt: skip
+        legacy_rows = export.rows
     return DemoSummary(counts["people"], counts["households"], counts["identifiers"], users,
-                       counts["doses"])  # fmt: skip
+                       counts["doses"] - len(first_doses), legacy_rows)  # fmt: skip
+
+
+def _facility_names(ctx: Context) -> dict[str, str]:
+    with ctx.uow() as uow:
+        return {f.code: f.name for f in uow.areas.facilities()}
+
+
+def _leave_out_first_doses(
+    doses: list[dict],
+    local: set[str],
+    share: float,
+    first_doses: dict[str, FirstDose],
+    names: dict[str, str],
+) -> list[dict]:
+    """Doses without the COVID-19 first doses of ``share`` of the ``local`` people (of the
+    legacy district) who also had a second dose; those first doses are noted in
+    ``first_doses``. The choice
+    hangs on the person's id (same seed, same people), not on a random draw shared between
+    the loading threads."""
+    second = {d["person_id"] for d in doses
+              if d["dose_code"] == "COVID2" and d["person_id"] in local}  # fmt: skip
+    kept = []
+    for d in doses:
+        pid = d["person_id"]
+        if d["dose_code"] == "COVID1" and pid in second and int(pid[-4:], 16) < share * 0x10000:
+            place = names.get(d["facility_code"] or "", "")
+            first_doses[pid] = (d["given_on"], d["product"], place)
+            continue
+        kept.append(d)
+    return kept
 
 
 # Which routine schedule a country's children follow.

@@ -31,16 +31,24 @@ from .ports import Context, UnitOfWork
 class Recipient:
     phone: str
     language: str
+    channel: str = "sms"
 
 
 def recipient_for(uow: UnitOfWork, booked_by: str, person: Person) -> Recipient | None:
     """Who hears about a person's booking: the citizen who booked (their account's phone and
-    language), else the person's own phone in their state's language; None if neither."""
+    language), else the person's own phone in their state's language; None if neither.
+    A citizen who talks to the WhatsApp bot from that phone hears on WhatsApp; if they said
+    STOP there, the WhatsApp channel sends nothing (reminders included) until START
+    (docs/whatsapp.md). Everyone else hears by SMS."""
     kind, _, account_id = booked_by.partition(":")
     if kind == "citizen":
         account = uow.accounts.get(account_id)
         if account is not None:
-            return Recipient(account.phone, account.language)
+            wa_id = account.phone.lstrip("+")
+            talks = uow.whatsapp.conversation(wa_id)
+            on_whatsapp = talks is not None and talks.consent_shown_at is not None
+            channel = "whatsapp" if on_whatsapp else "sms"
+            return Recipient(account.phone, account.language, channel)
     if person.phone:
         return Recipient(person.phone, state_language(person.state_code))
     return None
@@ -68,14 +76,16 @@ def enqueue(
     dedupe_key: str,
     params: dict[str, Any],
     person_id: str | None = None,
-    channel: str = "sms",
+    channel: str | None = None,
 ) -> None:
-    """Queue a message inside the caller's transaction; nothing without a recipient."""
+    """Queue a message inside the caller's transaction; nothing without a recipient. The
+    channel is the recipient's (SMS, or WhatsApp for a citizen who uses the bot)."""
     if recipient is None:
         return
     now = ctx.now()
     uow.notifications.add(Notification(
-        id=ctx.new_id(), state_code=state_code, kind=kind, channel=channel,
+        id=ctx.new_id(), state_code=state_code, kind=kind,
+        channel=channel or recipient.channel,
         recipient=recipient.phone, language=recipient.language, params=params,
         dedupe_key=dedupe_key, created_at=now, person_id=person_id, next_attempt_at=now,
     ))  # fmt: skip

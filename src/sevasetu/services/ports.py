@@ -60,6 +60,15 @@ class UnitOfWork(Protocol):
     revocations: Any
     whatsapp: Any
     proofs: Any
+    legacy_staging: Any
+    linkage: Any
+    reconciliation: Any
+    attestations: Any
+    schemes: Any
+    person_attributes: Any
+    service_records: Any
+    benefit_findings: Any
+    priority: Any
 
     def __enter__(self) -> UnitOfWork: ...
     def __exit__(

@@ -183,9 +183,12 @@ def _tell(ctx: Context, uow: UnitOfWork, kind: Kind, view: ProofView, **extra: A
 
 
 @audit_denials
-def approve(ctx: Context, principal: Principal, proof_id: str) -> ProofView:
+def approve(
+    ctx: Context, principal: Principal, proof_id: str, product: str | None = None
+) -> ProofView:
     """Record the claimed dose as given elsewhere (back-dated, with the proof as evidence) and
-    confirm the booking; the citizen is told."""
+    confirm the booking; the citizen is told. A campaign dose (COVID-19) needs the vaccine
+    the card shows, ``product``."""
     with ctx.uow(write=True) as uow:
         view = _view(ctx, uow, principal, proof_id)
         _require_verifier(ctx, principal, view.session)
@@ -196,7 +199,7 @@ def approve(ctx: Context, principal: Principal, proof_id: str) -> ProofView:
                                        wanted=BookingStatus.BOOKED.value)  # fmt: skip
         record_vaccination(ctx, principal, VaccinationInput(
             person_id=booking.person_id, dose_code=claim.dose_code, given_on=claim.given_on,
-            schedule=booking.schedule, backdated=True,
+            schedule=booking.schedule, backdated=True, product=product or "",
             evidence=evidence(proof.document_id, f"{principal.name} ({principal.actor})"),
         ), within=uow)  # fmt: skip
         booking.move(BookingStatus.BOOKED, ctx.now())

@@ -8,12 +8,14 @@ its oldest unprocessed message in one transaction with the replies it queues and
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ..domain.access import Action, Principal, Role, require
 from ..domain.chat_messages import (
+    Conversation,
     Inbound,
     Outbound,
     OutboundMessage,
@@ -108,49 +110,72 @@ def process_pending(ctx: Context, worker: str, limit: int = 50) -> Processed:
         claimed = uow.whatsapp.claim_conversations(worker, now, now - CLAIM_TIMEOUT, limit)
         uow.commit()
     processed = failed = 0
-    for wa_id in claimed:
-        try:
-            while (outcome := _process_next(ctx, worker, wa_id)) not in (None, "later"):
+    try:
+        for wa_id in claimed:
+            with ctx.uow() as uow:  # read once: only this worker changes it while it holds it
+                conversation = uow.whatsapp.conversation(wa_id)
+                item = uow.whatsapp.next_pending(wa_id)
+            while conversation is not None and item is not None:
+                outcome, item = _process(ctx, worker, conversation, item)
                 processed += outcome == "done"
                 failed += outcome == "failed"
-        finally:
+    finally:
+        if claimed:
             with ctx.uow(write=True) as uow:
-                uow.whatsapp.release(wa_id, worker)
+                uow.whatsapp.release(claimed, worker)
                 uow.commit()
     return Processed(processed, failed)
 
 
-def _process_next(ctx: Context, worker: str, wa_id: str) -> str | None:
-    """Process the conversation's oldest pending message: "done"; "later" when it failed and
-    will be retried; "failed" when set aside; None when nothing is left or the claim is no
-    longer this worker's."""
-    item: StoredInbound | None = None
+def _process(
+    ctx: Context, worker: str, conversation: Conversation, item: StoredInbound
+) -> tuple[str | None, StoredInbound | None]:
+    """Process the conversation's oldest pending message; the outcome ("done"; "later" when
+    it failed and will be retried; "failed" when set aside; None when the claim is no longer
+    this worker's) and the next pending message, read in the same unit."""
+    wa_id = conversation.wa_id
     try:
+        # The flow runs outside the unit below: its steps call services (booking,
+        # registering) that open their own. Each of those finds what an earlier, crashed run
+        # of the same message did, so running it again changes nothing twice. The
+        # conversation is changed on a copy, kept only when the unit below commits.
+        working = replace(conversation, answers=copy.deepcopy(conversation.answers))
+        replies = chat.handle(ctx, working, item.message)
+        settings_changed = (working.language, working.consent_shown_at) != (
+            conversation.language,
+            conversation.consent_shown_at,
+        )
         with ctx.uow(write=True) as uow:
             if not uow.whatsapp.holds(wa_id, worker):
-                return None
-            item = uow.whatsapp.next_pending(wa_id)
-            conversation = uow.whatsapp.conversation(wa_id)
-            if item is None or conversation is None:
-                return None
-            for reply in chat.handle(conversation, item.message, ctx.now()):
+                return None, None
+            for reply in replies:
                 queue_reply(ctx, uow, wa_id, reply)
-            uow.whatsapp.save_conversation(conversation)
+            uow.whatsapp.save_conversation(working, ctx.now(), settings=settings_changed)
             uow.whatsapp.finish_inbound(item.id, "processed", ctx.now())
+            following = uow.whatsapp.next_pending(wa_id)
+            # Replies, state and the "processed" mark commit together; should a crash lose
+            # the last of these commits, the message is simply processed again.
+            uow.defer_durability()
             uow.commit()
-        return "done"
+        _keep(conversation, working)
+        return "done", following
     except Exception as exc:
-        if item is None:
-            log.exception("WhatsApp conversation %s not processed", wa_id)
-            return "later"
         log.exception("WhatsApp message %s not processed", item.message.message_id)
         error = f"{type(exc).__name__}: {exc}"
         with ctx.uow(write=True) as uow:
             attempts = uow.whatsapp.count_attempt(item.id, error)
-            if attempts >= MAX_PROCESSING_ATTEMPTS:
-                uow.whatsapp.finish_inbound(item.id, "failed", ctx.now(), error)
+            if attempts < MAX_PROCESSING_ATTEMPTS:
+                uow.commit()
+                return "later", None  # the later messages wait behind it
+            uow.whatsapp.finish_inbound(item.id, "failed", ctx.now(), error)
+            following = uow.whatsapp.next_pending(wa_id)
             uow.commit()
-        return "failed" if attempts >= MAX_PROCESSING_ATTEMPTS else "later"
+        return "failed", following
+
+
+def _keep(conversation: Conversation, working: Conversation) -> None:
+    for name in ("language", "consent_shown_at", "step", "answers", "active_at", "opted_out_at"):
+        setattr(conversation, name, getattr(working, name))
 
 
 @dataclass(frozen=True, slots=True)
@@ -219,6 +244,8 @@ class WhatsAppNotifier:
         wa_id = n.recipient.lstrip("+")
         with self.ctx.uow() as uow:
             last = uow.whatsapp.last_inbound_at(wa_id)
+            if uow.whatsapp.opted_out(wa_id):
+                raise OptedOut(f"{wa_id} said STOP on WhatsApp: nothing is sent")
         message: OutboundMessage
         if n.kind is Kind.BOOKING_REMINDER or not window_open(last, self.ctx.now()):
             message = template_for(n.kind, n.language, n.params)
@@ -244,6 +271,10 @@ class WhatsAppNotifier:
 
 
 class WindowClosed(Exception):
+    permanent = True
+
+
+class OptedOut(Exception):
     permanent = True
 
 

@@ -45,6 +45,8 @@ def _copy(conn: Connection, table: Table, rows: list[dict]) -> None:
     converters = [(i, conv) for i, c in enumerate(columns) if (conv := _converter(c)) is not None]
     if not conn.in_transaction():
         conn.begin()  # what conn.execute() would do: autobegin, so the caller's commit() counts
+    # COPY bypasses execute(): tell the engine's listeners (the maintenance freeze) of the write.
+    conn.dispatch.before_execute(conn, table.insert(), rows, {}, conn.get_execution_options())
     driver = conn.connection.driver_connection
     assert driver is not None, "the connection is closed"
     prep = conn.dialect.identifier_preparer

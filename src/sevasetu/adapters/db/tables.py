@@ -744,6 +744,20 @@ whatsapp_media = Table(
     Column("created_at", UtcDateTime, nullable=False),
 )
 
+# Where each conversation stands in its flow (``domain.chat_flow``): the step, what the user
+# has answered so far in it, when they last wrote (a quiet conversation starts over), and
+# whether they said STOP (then nothing more is sent, reminders included, until START).
+whatsapp_chat_states = Table(
+    "whatsapp_chat_states",
+    metadata,
+    Column("wa_id", String(WA_ID), ForeignKey("whatsapp_conversations.wa_id"), primary_key=True),
+    Column("step", String(40), nullable=False),
+    Column("answers", JSON, nullable=False),
+    Column("active_at", UtcDateTime),
+    Column("opted_out_at", UtcDateTime),
+    Column("updated_at", UtcDateTime, nullable=False),
+)
+
 # --- Legacy records and their linkage to the registry -------------------------------------
 # A legacy export (a state portal, a department's spreadsheet) is imported into staging as
 # it is, one record per row with its source and row id; linkage decides which registry person
@@ -874,4 +888,158 @@ legacy_links = Table(
     ),
     Index(None, "state_code", "person_id"),
     Index(None, "state_code", "decision"),
+)
+
+# --- Village completion attestations (docs/reconciliation.md) -------------------------------
+# A sarpanch's signed claim that a village reached a coverage of one dose of a schedule, as
+# recorded by a district officer; the reconciliation report compares it with the registry.
+# The scanned certificate is kept on the row: ``documents`` belong to a person, and a village's
+# certificate belongs to no one person.
+attestations = Table(
+    "attestations",
+    metadata,
+    Column("state_code", String(STATE), primary_key=True),
+    Column("id", String(ID), primary_key=True),
+    Column("area_code", String(AREA), ForeignKey("areas.code"), nullable=False),
+    Column("schedule", String(40), nullable=False),
+    Column("dose_code", String(12), nullable=False),
+    Column("claimed_coverage", Float, nullable=False),  # percent of the eligible people
+    Column("signed_by", String(120), nullable=False),
+    Column("signed_on", Date, nullable=False),
+    Column("document_sha256", String(64)),
+    Column("document_media_type", String(40)),
+    Column("document", LargeBinary),
+    Column("recorded_by", String(60), nullable=False),
+    Column("recorded_at", UtcDateTime, nullable=False),
+    CheckConstraint("claimed_coverage >= 0 AND claimed_coverage <= 100", name="coverage"),
+    Index(None, "state_code", "area_code", "signed_on"),
+)
+
+# --- Data residency (docs/data-residency.md) ---------------------------------------------
+# A state's writes frozen here until ``until`` (maintenance mode); read by every writer through
+# a short cache (adapters.tenant.freeze). Not part of a state's bundle: each deployment its own.
+state_maintenance = Table(
+    "state_maintenance",
+    metadata,
+    Column("state_code", String(STATE), primary_key=True),
+    Column("since", UtcDateTime, nullable=False),
+    Column("until", UtcDateTime, nullable=False),
+    Column("reason", String(300), nullable=False),
+    Column("set_by", String(60), nullable=False),
+)
+
+# Where a state's records are kept since its last move: ``authoritative`` is true at the
+# deployment that now keeps them; the origin keeps its copy as a backup and refuses writes.
+state_authority = Table(
+    "state_authority",
+    metadata,
+    Column("state_code", String(STATE), primary_key=True),
+    Column("authoritative", Boolean, nullable=False),
+    Column("deployment", String(200), nullable=False),  # the deployment that keeps them
+    Column("bundle_sha256", String(64), nullable=False),  # the manifest the move carried
+    Column("switched_at", UtcDateTime, nullable=False),
+    Column("switched_by", String(60), nullable=False),
+)
+
+# --- Community services ledger (docs/services-ledger.md, migration 0017) --------------------
+# Schemes as data: the rules are kept as written (each parsed before it was accepted);
+# ``min_age`` is derived from them so that set-based SQL can find recipients too young.
+schemes = Table(
+    "schemes",
+    metadata,
+    Column("state_code", String(STATE), primary_key=True),
+    Column("code", String(40), primary_key=True),
+    Column("department", String(40), nullable=False),
+    Column("name", String(200), nullable=False),
+    Column("name_local", String(200)),
+    Column("benefit", String(12), nullable=False),  # cash | in_kind | service
+    Column("period", String(12), nullable=False),  # one_off | monthly | quarterly | yearly
+    Column("area_code", String(AREA), ForeignKey("areas.code"), nullable=False),
+    Column("amount", Float),
+    Column("currency", String(3)),
+    Column("exclusive_group", String(40)),
+    Column("rules", JSON, nullable=False),
+    Column("min_age", SmallInteger),
+    Column("version", Integer, nullable=False, default=1),
+    Column("updated_by", String(60), nullable=False),
+    Column("updated_at", UtcDateTime, nullable=False),
+    Index(None, "code"),
+)
+
+# What the registry does not say of a person and the schemes' rules ask (one row per person,
+# only for people something is known of): disability, chronic illness, occupation, marital
+# status and the date of death.
+person_attributes = Table(
+    "person_attributes",
+    metadata,
+    Column("state_code", String(STATE), primary_key=True),
+    Column("person_id", String(ID), primary_key=True),
+    Column("disabled", Boolean, nullable=False, default=False),
+    Column("chronic_illness", Boolean, nullable=False, default=False),
+    Column("occupation", String(40)),
+    Column("marital_status", String(16)),
+    Column("deceased_on", Date),
+    Column("updated_by", String(60), nullable=False),
+    Column("updated_at", UtcDateTime, nullable=False),
+    ForeignKeyConstraint(["state_code", "person_id"], ["people.state_code", "people.id"]),
+)
+
+# One service a department gave, keyed by what the department knew of the person: the first
+# identifier it gave (hashed like person_identifiers), a phone, a name and birth date. It
+# resolves to a person or waits for a clerk (status queued); ``period_key`` and ``year`` are
+# computed on the way in so that duplicates are found by GROUP BY alone.
+service_records = Table(
+    "service_records",
+    metadata,
+    Column("state_code", String(STATE), primary_key=True),
+    Column("id", String(ID), primary_key=True),
+    Column("department", String(40), nullable=False),
+    Column("scheme_code", String(40), nullable=False),
+    Column("reference", String(80), nullable=False),
+    Column("delivered_on", Date, nullable=False),
+    Column("period_key", String(10), nullable=False),
+    Column("year", SmallInteger, nullable=False),
+    Column("amount", Float),
+    Column("status", String(10), nullable=False),  # resolved | queued | rejected
+    Column("person_id", String(ID)),
+    Column("resolved_by", String(16)),  # an identifier kind, phone, name_birth or clerk
+    Column("key_kind", String(16)),
+    Column("key_hash", String(64)),
+    Column("key_last4", String(4)),
+    Column("name", String(200)),
+    Column("name_key", String(200)),
+    Column("birth_date", Date),
+    Column("phone", String(16)),
+    Column("area_code", String(AREA)),
+    Column("note", String(300)),
+    Column("created_by", String(60), nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    ForeignKeyConstraint(["state_code", "person_id"], ["people.state_code", "people.id"]),
+    UniqueConstraint("state_code", "department", "reference"),
+    Index(None, "state_code", "person_id"),
+    Index(None, "state_code", "status"),
+)
+
+# Findings of the duplicate-benefits detection, keyed by what they are about
+# (kind:scheme:person:period), so that running the detection again updates them and keeps
+# a clerk's decision (open, confirmed, dismissed with the reason; audited).
+benefit_findings = Table(
+    "benefit_findings",
+    metadata,
+    Column("state_code", String(STATE), primary_key=True),
+    Column("id", String(160), primary_key=True),
+    Column("kind", String(16), nullable=False),
+    Column("scheme_code", String(40), nullable=False),  # the group's code for ``exclusive``
+    Column("person_id", String(ID), nullable=False),
+    Column("period_key", String(10), nullable=False),
+    Column("area_code", String(AREA), nullable=False),
+    Column("records", Integer, nullable=False),
+    Column("amount", Float, nullable=False, default=0),
+    Column("status", String(10), nullable=False),
+    Column("reason", String(300)),
+    Column("found_at", UtcDateTime, nullable=False),
+    Column("decided_by", String(60)),
+    Column("decided_at", UtcDateTime),
+    ForeignKeyConstraint(["state_code", "person_id"], ["people.state_code", "people.id"]),
+    Index(None, "state_code", "area_code"),
 )

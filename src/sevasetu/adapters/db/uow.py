@@ -11,17 +11,26 @@ from .repositories import (
     AccountRepository,
     AefiRepository,
     AreaRepository,
+    AttestationRepository,
     AuditRepository,
     DueListRepository,
+    FindingRepository,
     HouseholdRepository,
     IdempotencyRepository,
+    LegacyStagingRepository,
+    LinkageRepository,
     LotRepository,
     NotificationRepository,
     OtpRepository,
     PeopleRepository,
+    PersonAttributeRepository,
     PregnancyRepository,
+    PriorityRepository,
     ProofRepository,
+    ReconciliationRepository,
     RevocationRepository,
+    SchemeRepository,
+    ServiceRecordRepository,
     SessionRepository,
     SigningKeyRepository,
     StockRepository,
@@ -60,6 +69,16 @@ class SqlUnitOfWork:
     revocations: RevocationRepository
     whatsapp: WhatsAppRepository
     proofs: ProofRepository
+    legacy_staging: LegacyStagingRepository
+    linkage: LinkageRepository
+    reconciliation: ReconciliationRepository
+    attestations: AttestationRepository
+    # the services ledger (docs/services-ledger.md)
+    schemes: SchemeRepository
+    person_attributes: PersonAttributeRepository
+    service_records: ServiceRecordRepository
+    benefit_findings: FindingRepository
+    priority: PriorityRepository
 
     def __init__(self, engine: Engine, *, write: bool = False) -> None:
         self.engine = engine
@@ -101,6 +120,15 @@ class SqlUnitOfWork:
         self.revocations = RevocationRepository(conn)
         self.whatsapp = WhatsAppRepository(conn)
         self.proofs = ProofRepository(conn)
+        self.legacy_staging = LegacyStagingRepository(conn)
+        self.linkage = LinkageRepository(conn)
+        self.reconciliation = ReconciliationRepository(conn)
+        self.attestations = AttestationRepository(conn)
+        self.schemes = SchemeRepository(conn)
+        self.person_attributes = PersonAttributeRepository(conn)
+        self.service_records = ServiceRecordRepository(conn)
+        self.benefit_findings = FindingRepository(conn)
+        self.priority = PriorityRepository(conn)
         return self
 
     def __exit__(

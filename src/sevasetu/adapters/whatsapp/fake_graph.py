@@ -49,6 +49,7 @@ class FakeGraph:
     media: dict[str, Media] = field(default_factory=dict)
     # Answers to give to the next sends, in order: (HTTP status, error code).
     failures: list[tuple[int, int]] = field(default_factory=list)
+    answered: list[tuple[str, str]] = field(default_factory=list)  # (to, wamid) of each send
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
     _server: ThreadingHTTPServer | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
@@ -68,6 +69,11 @@ class FakeGraph:
         return [
             r.json for r in self.requests if r.method == "POST" and r.path.endswith("/messages")
         ]
+
+    def message_ids(self, to: str) -> list[str]:
+        """The message ids given to our messages to ``to``, in order."""
+        with self._lock:
+            return [wamid for recipient, wamid in self.answered if recipient == to]
 
     def add_media(self, media_id: str, content: bytes, mime_type: str) -> str:
         self.media[media_id] = Media(content, mime_type)
@@ -117,6 +123,8 @@ class FakeGraph:
                     self._answer(200, {"id": f"upload.{n}"})
                     return
                 to = json.loads(body).get("to", "")
+                with graph._lock:
+                    graph.answered.append((to, f"wamid.fake{n}"))
                 self._answer(200, {"messaging_product": "whatsapp",
                                    "contacts": [{"input": to, "wa_id": to}],
                                    "messages": [{"id": f"wamid.fake{n}"}]})  # fmt: skip

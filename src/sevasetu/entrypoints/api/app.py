@@ -12,7 +12,7 @@ from starlette.middleware.gzip import GZipMiddleware
 from ...bootstrap import AppContext, bootstrap
 from ...config import Settings
 from . import problems
-from .middleware import BodyGuard, Idempotency
+from .middleware import BodyGuard, Idempotency, install_maintenance
 from .routes import (
     aefi,
     areas,
@@ -22,10 +22,14 @@ from .routes import (
     due_lists,
     health,
     households,
+    legacy,
     lots,
     people,
     pregnancies,
     proofs,
+    reports,
+    schemes,
+    service_records,
     sessions,
     stock,
     vaccinations,
@@ -58,14 +62,17 @@ def create_app(settings: Settings | None = None, ctx: AppContext | None = None) 
     api = APIRouter(prefix="/api/v1")
     # due_lists before people: /people/lookup is not a person id.
     for module in (auth, areas, due_lists, people, households, vaccinations, lots, stock,
-                   sessions, pregnancies, aefi, certificates, proofs):  # fmt: skip
+                   sessions, pregnancies, aefi, certificates, proofs, reports, legacy):  # fmt: skip
         api.include_router(module.router)
     api.include_router(conversations.router)
+    for module in (schemes, service_records):  # the services ledger
+        api.include_router(module.router)
     app.include_router(api)
     app.include_router(webhooks.router)  # outside /api/v1: the address Meta is given
     app.include_router(health.router)
     app.include_router(certificates.well_known)
     problems.install(app)
+    install_maintenance(app)  # a frozen state's writes: 503 + Retry-After, page banner
     from ..web.routes import install as install_web
 
     install_web(app)
@@ -74,9 +81,10 @@ def create_app(settings: Settings | None = None, ctx: AppContext | None = None) 
     # A proof upload may carry a larger file than any other request: on its endpoint only.
     upload = ctx.settings.proof_max_bytes + proofs.PROOF_FORM_OVERHEAD
     from ..web.booking_pages import PROOF_PATH
+    from ..web.report_pages import ATTEST_PATH
 
     app.add_middleware(BodyGuard, max_bytes=ctx.settings.max_body_bytes,
-                       larger={proofs.UPLOAD_PATH: upload, PROOF_PATH: upload,
+                       larger={proofs.UPLOAD_PATH: upload, PROOF_PATH: upload, ATTEST_PATH: upload,
                                webhooks.PATH: webhooks.MAX_BYTES})  # fmt: skip
     # Pages and long lists travel compressed to phones on slow networks; small answers as is.
     app.add_middleware(GZipMiddleware, minimum_size=1024, compresslevel=6)  # 9: 3x slower

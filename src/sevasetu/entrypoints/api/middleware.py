@@ -1,4 +1,5 @@
-"""ASGI middleware: body size, encoding and NUL limits, and Idempotency-Key replay."""
+"""ASGI middleware: body size, encoding and NUL limits, Idempotency-Key replay, and the
+answer to a write refused by a state's maintenance window."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from fastapi import FastAPI
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
@@ -242,3 +244,35 @@ class Idempotency:
                 headers={"Idempotent-Replayed": "true"},
             )
         await response(scope, receive, send)
+
+
+def install_maintenance(app: FastAPI) -> None:
+    """A write refused because its state is frozen (``adapters.tenant.freeze``, wherever in the
+    request it happened) answers 503 with ``Retry-After``: a problem document on the API, the
+    error page with the same sentence on a page; every page shows the banner."""
+    from ...domain.maintenance import StateInMaintenance, StateMovedAway
+    from ...services.maintenance import banner_lines, retry_after
+    from ..web.shell import env, page_for
+
+    def banner(page: Any) -> list[str]:
+        state = page.principal.state_code if page.principal is not None else None
+        return banner_lines(page.ctx, state, page.lang)
+
+    env.globals["maintenance_banner"] = banner
+
+    async def frozen(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, DomainError)
+        seconds = retry_after(exc) or 60
+        response: Response
+        if not request.url.path.startswith("/api/") and "html" in request.headers.get("accept", ""):
+            page = await run_in_threadpool(page_for, request, login=False)
+            response = page.error_page(exc)
+        else:
+            window = getattr(exc, "window", None)
+            extra = {"until": window.until.isoformat()} if window is not None else {}
+            response = domain_problem(request, exc, retry_after=seconds, **extra)
+        response.headers["Retry-After"] = str(seconds)
+        return response
+
+    app.add_exception_handler(StateInMaintenance, frozen)
+    app.add_exception_handler(StateMovedAway, frozen)

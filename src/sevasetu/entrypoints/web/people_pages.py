@@ -15,6 +15,7 @@ from ...services import people as svc
 from ...services import pregnancies as pregnancy_svc
 from .auth_pages import Form
 from .forms import confirmed, person_input, text, values_of
+from .ledger_pages import services_section
 from .shell import Page, page_for, redirect
 
 router = APIRouter(include_in_schema=False)
@@ -122,11 +123,12 @@ def person(request: Request, person_id: str, registered: str = "") -> HTMLRespon
             )
             members = [view.person_row(p) for p in household.members if p.id != found.id]
         pregnancies = pregnancy_rows(view, found)
+        services = services_section(view, found.id)  # the services ledger's section
     except DomainError as error:
         return view.error_page(error)
     return view.render(
         "person.html", person=view.person_row(found), members=members, registered=bool(registered),
-        pregnancies=pregnancies,
+        pregnancies=pregnancies, services=services,
     )  # fmt: skip
 
 

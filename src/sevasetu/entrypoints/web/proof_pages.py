@@ -8,6 +8,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
+from ...adapters.schedules import load_schedule
 from ...domain.access import Action
 from ...domain.errors import DomainError
 from ...domain.proofs import ProofStatus
@@ -69,6 +70,7 @@ def _detail(view: Page, proof_id: str, status_code: int = 200, **extra: Any) -> 
     except DomainError as error:
         return view.error_page(error)
     proof, claim, document = found.proof, found.proof.claim, found.document
+    campaign = load_schedule(found.booking.schedule).campaign
     return view.render(
         "proof.html", status_code=status_code,
         proof={"id": proof.id, "status": proof.status.value,
@@ -89,6 +91,8 @@ def _detail(view: Page, proof_id: str, status_code: int = 200, **extra: Any) -> 
                   "media_type": document.media_type,
                   "size_kb": max(1, round(document.size / 1024))},
         can_decide=view.can(Action.PROOF_VERIFY) and proof.status is ProofStatus.PENDING,
+        # A campaign dose is recorded with the vaccine the card shows: the verifier names it.
+        products=[(p.name, p.title) for p in campaign.products] if campaign else [],
         **extra,
     )  # fmt: skip
 
@@ -103,9 +107,11 @@ def approve(request: Request, proof_id: str, form: Form) -> HTMLResponse | Redir
     view = page_for(request)
     view.check_csrf(form)
     try:
-        svc.approve(view.ctx, view.user, proof_id[:64])
+        svc.approve(view.ctx, view.user, proof_id[:64], text(form, "product", 80) or None)
     except DomainError as error:
-        return _detail(view, proof_id, STATUS.get(error.kind, 400), message=view.error(error))
+        at_field = {"product": view.error(error)} if error.field == "product" else {}
+        return _detail(view, proof_id, STATUS.get(error.kind, 400), message=view.error(error),
+                       errors=at_field)  # fmt: skip
     return redirect("/proofs?done=approved")
 
 

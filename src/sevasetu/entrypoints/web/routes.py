@@ -11,10 +11,14 @@ from . import (
     booking_pages,
     due_list_pages,
     household_pages,
+    ledger_pages,
+    legacy_review_pages,
     mobile_login_pages,
     people_pages,
     proof_pages,
+    report_pages,
     session_pages,
+    stock_pages,
     verify_pages,
 )
 from .shell import STATIC, CsrfRefused, LoginRequired, login_redirect, page_for
@@ -23,7 +27,8 @@ from .shell import STATIC, CsrfRefused, LoginRequired, login_redirect, page_for
 def install(app: FastAPI) -> None:
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     for module in (auth_pages, people_pages, household_pages, due_list_pages, verify_pages,
-                   mobile_login_pages, booking_pages, session_pages, proof_pages):  # fmt: skip
+                   mobile_login_pages, booking_pages, session_pages, proof_pages, stock_pages,
+                   report_pages, legacy_review_pages, ledger_pages):  # fmt: skip
         app.include_router(module.router)
 
     @app.exception_handler(LoginRequired)

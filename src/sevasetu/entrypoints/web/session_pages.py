@@ -81,7 +81,7 @@ def _spec(form: Any) -> SessionSpec:
     )  # fmt: skip
 
 
-def _dose_groups() -> list[tuple[str, list[str]]]:
+def dose_groups() -> list[tuple[str, list[str]]]:
     groups: dict[str, list[str]] = {}
     for d in load_schedule("india-uip").doses:
         groups.setdefault(d.antigen, []).append(d.code)
@@ -106,7 +106,7 @@ def _planning_page(view: Page, status_code: int = 200, **extra: Any) -> HTMLResp
         sessions=sessions_rows(view, found),
         facilities=[(f.code, f"{f.name_local} ({f.name})" if local and f.name_local else f.name)
                     for f in facilities],
-        groups=_dose_groups(), weekdays=[(w, view._(WEEKDAY_SHORT[w])) for w in WEEKDAYS],
+        groups=dose_groups(), weekdays=[(w, view._(WEEKDAY_SHORT[w])) for w in WEEKDAYS],
         today=today.isoformat(), may_plan=view.can(Action.SESSION_PLAN),
         may_run=view.can(Action.VACCINATION_RECORD), **extra,
     )  # fmt: skip

@@ -66,6 +66,14 @@ class AccountRepository(Repository):
             ],
         )
 
+    def set_language(self, account_id: str, language: str) -> None:
+        """The language the citizen chose (on WhatsApp): their notifications follow it."""
+        self.conn.execute(
+            update(citizen_accounts)
+            .where(citizen_accounts.c.id == account_id)
+            .values(language=language)
+        )
+
     def people_of(self, account_id: str) -> list[tuple[str, str]]:
         """(state code, person id) of everyone this account manages."""
         query = (

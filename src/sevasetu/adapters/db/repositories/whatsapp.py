@@ -5,7 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, func, insert, or_, select, update
+from sqlalchemy import and_, case, func, insert, or_, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from ....domain.chat_messages import (
     Conversation,
@@ -16,6 +18,7 @@ from ....domain.chat_messages import (
     later_status,
 )
 from ..tables import (
+    whatsapp_chat_states,
     whatsapp_conversations,
     whatsapp_inbound,
     whatsapp_media,
@@ -29,13 +32,16 @@ _CV = whatsapp_conversations.c
 _IN = whatsapp_inbound.c
 _OUT = whatsapp_outbound.c
 _ST = whatsapp_statuses.c
+_CS = whatsapp_chat_states.c
 
 
 def _conversation(row: Any) -> Conversation:
     m = row._mapping
     return Conversation(wa_id=m["wa_id"], language=m["language"], profile_name=m["profile_name"],
                         consent_shown_at=m["consent_shown_at"],
-                        last_inbound_at=m["last_inbound_at"])  # fmt: skip
+                        last_inbound_at=m["last_inbound_at"], step=m["step"] or "start",
+                        answers=dict(m["answers"] or {}), active_at=m["active_at"],
+                        opted_out_at=m["opted_out_at"])  # fmt: skip
 
 
 def _inbound(row: Any) -> StoredInbound:
@@ -66,30 +72,54 @@ class WhatsAppRepository(Repository):
 
     def touch_conversation(self, wa_id: str, profile_name: str, last_inbound_at: datetime,
                            now: datetime) -> None:  # fmt: skip
-        """Create it if new; move its last inbound time forward (never back)."""
-        upsert(self.conn, whatsapp_conversations,
-               [{"wa_id": wa_id, "language": None, "profile_name": profile_name[:120],
-                 "consent_shown_at": None, "last_inbound_at": None, "claimed_by": None,
-                 "claimed_at": None, "created_at": now}], ["wa_id"], update=False)  # fmt: skip
-        self.conn.execute(
-            update(whatsapp_conversations)
-            .where(_CV.wa_id == wa_id,
-                   or_(_CV.last_inbound_at.is_(None), _CV.last_inbound_at < last_inbound_at))
-            .values(last_inbound_at=last_inbound_at)
-        )  # fmt: skip
-        if profile_name:
-            self.conn.execute(update(whatsapp_conversations).where(_CV.wa_id == wa_id)
-                              .values(profile_name=profile_name[:120]))  # fmt: skip
+        """Create it if new; move its last inbound time forward (never back). One statement:
+        the webhook runs it for every message."""
+        insert_ = pg_insert if self.conn.dialect.name == "postgresql" else sqlite_insert
+        stmt = insert_(whatsapp_conversations).values(
+            wa_id=wa_id,
+            language=None,
+            profile_name=profile_name[:120],
+            consent_shown_at=None,
+            last_inbound_at=last_inbound_at,
+            claimed_by=None,
+            claimed_at=None,
+            created_at=now,
+        )
+        new = stmt.excluded
+        later = or_(_CV.last_inbound_at.is_(None), _CV.last_inbound_at < new.last_inbound_at)
+        self.conn.execute(stmt.on_conflict_do_update(index_elements=["wa_id"], set_={
+            "last_inbound_at": case((later, new.last_inbound_at), else_=_CV.last_inbound_at),
+            "profile_name": case((new.profile_name != "", new.profile_name),
+                                 else_=_CV.profile_name),
+        }))  # fmt: skip
 
     def conversation(self, wa_id: str) -> Conversation | None:
         row = self.conn.execute(
-            select(whatsapp_conversations).where(_CV.wa_id == wa_id)
-        ).one_or_none()
+            select(whatsapp_conversations, _CS.step, _CS.answers, _CS.active_at,
+                   _CS.opted_out_at)
+            .outerjoin(whatsapp_chat_states, _CS.wa_id == _CV.wa_id)
+            .where(_CV.wa_id == wa_id)
+        ).one_or_none()  # fmt: skip
         return _conversation(row) if row else None
 
-    def save_conversation(self, c: Conversation) -> None:
-        self.conn.execute(update(whatsapp_conversations).where(_CV.wa_id == c.wa_id).values(
-            language=c.language, consent_shown_at=c.consent_shown_at))  # fmt: skip
+    def save_conversation(self, c: Conversation, now: datetime, *, settings: bool = True) -> None:
+        """The flow's state; the language and consent too unless ``settings`` is False (they
+        did not change)."""
+        if settings:
+            self.conn.execute(update(whatsapp_conversations).where(_CV.wa_id == c.wa_id).values(
+                language=c.language, consent_shown_at=c.consent_shown_at))  # fmt: skip
+        upsert(self.conn, whatsapp_chat_states, [{
+            "wa_id": c.wa_id, "step": c.step[:40], "answers": c.answers,
+            "active_at": c.active_at, "opted_out_at": c.opted_out_at,
+            "updated_at": now,
+        }], ["wa_id"])  # fmt: skip
+
+    def opted_out(self, wa_id: str) -> bool:
+        """Whether the user said STOP (and not START since)."""
+        at = self.conn.execute(
+            select(_CS.opted_out_at).where(_CS.wa_id == wa_id)
+        ).scalar_one_or_none()
+        return at is not None
 
     def claim_conversations(self, worker: str, now: datetime, stale_before: datetime,
                             limit: int) -> list[str]:  # fmt: skip
@@ -102,19 +132,19 @@ class WhatsAppRepository(Repository):
             .where(_IN.status == "pending", free)
             .group_by(_IN.wa_id).order_by(oldest).limit(limit)
         ).scalars().all()  # fmt: skip
-        claimed = []
-        for wa_id in candidates:
-            taken = self.conn.execute(
-                update(whatsapp_conversations).where(_CV.wa_id == wa_id, free)
-                .values(claimed_by=worker, claimed_at=now)
-            ).rowcount  # fmt: skip
-            if taken == 1:
-                claimed.append(wa_id)
-        return claimed
+        if not candidates:
+            return []
+        # One UPDATE for all: it takes only those still free when it runs.
+        taken = set(self.conn.execute(
+            update(whatsapp_conversations).where(_CV.wa_id.in_(candidates), free)
+            .values(claimed_by=worker, claimed_at=now).returning(_CV.wa_id)
+        ).scalars())  # fmt: skip
+        return [wa_id for wa_id in candidates if wa_id in taken]
 
-    def release(self, wa_id: str, worker: str) -> None:
+    def release(self, wa_id: str | list[str], worker: str) -> None:
+        ids = [wa_id] if isinstance(wa_id, str) else wa_id
         self.conn.execute(
-            update(whatsapp_conversations).where(_CV.wa_id == wa_id, _CV.claimed_by == worker)
+            update(whatsapp_conversations).where(_CV.wa_id.in_(ids), _CV.claimed_by == worker)
             .values(claimed_by=None, claimed_at=None)
         )  # fmt: skip
 
@@ -129,19 +159,16 @@ class WhatsAppRepository(Repository):
     # --- inbound --------------------------------------------------------------------------
 
     def add_inbound(self, row_id: str, m: Inbound, received_at: datetime) -> bool:
-        """Store it unless its message id is known; True if it was new."""
-        before = self.conn.execute(
-            select(func.count()).where(_IN.message_id == m.message_id)
-        ).scalar_one()
-        if before:
-            return False
-        upsert(self.conn, whatsapp_inbound, [{
-            "id": row_id, "message_id": m.message_id, "wa_id": m.wa_id, "type": m.type,
-            "text": m.text, "reply_id": m.reply_id, "media_id": m.media_id, "payload": m.raw,
-            "sent_at": m.sent_at, "received_at": received_at, "status": "pending",
-            "attempts": 0, "processed_at": None, "error": "",
-        }], ["message_id"], update=False)  # fmt: skip
-        return True
+        """Store it unless its message id is known (the unique constraint decides, in one
+        statement); True if it was new."""
+        insert_ = pg_insert if self.conn.dialect.name == "postgresql" else sqlite_insert
+        stmt = insert_(whatsapp_inbound).values(
+            id=row_id, message_id=m.message_id, wa_id=m.wa_id, type=m.type, text=m.text,
+            reply_id=m.reply_id, media_id=m.media_id, payload=m.raw, sent_at=m.sent_at,
+            received_at=received_at, status="pending", attempts=0, processed_at=None, error="",
+        ).on_conflict_do_nothing(index_elements=["message_id"])  # fmt: skip
+        # RETURNING, not rowcount: psycopg reports -1 for a skipped or an inserted row here.
+        return self.conn.execute(stmt.returning(_IN.seq)).first() is not None
 
     def next_pending(self, wa_id: str) -> StoredInbound | None:
         """The conversation's oldest unprocessed message, in the order they arrived."""

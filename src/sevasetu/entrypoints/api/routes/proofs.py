@@ -183,10 +183,18 @@ def read_document(proof_id: str, ctx: CtxDep, principal: CurrentPrincipal) -> Re
     return document_response(document.media_type, content)
 
 
+class ApproveBody(BaseModel):
+    # A campaign dose (COVID-19) is recorded with the vaccine the proof shows.
+    product: str | None = Field(default=None, max_length=80, examples=["covishield"])
+
+
 @router.post("/proofs/{proof_id}/approve", response_model=ProofDetail,
              summary="Accept the proof: record the earlier dose, confirm the booking")  # fmt: skip
-def approve(proof_id: str, ctx: CtxDep, principal: CurrentPrincipal) -> ProofDetail:
-    return ProofDetail.of_view(svc.approve(ctx, principal, proof_id))
+def approve(
+    proof_id: str, ctx: CtxDep, principal: CurrentPrincipal, body: ApproveBody | None = None
+) -> ProofDetail:
+    product = body.product if body is not None else None
+    return ProofDetail.of_view(svc.approve(ctx, principal, proof_id, product))
 
 
 @router.post("/proofs/{proof_id}/reject", response_model=ProofDetail,

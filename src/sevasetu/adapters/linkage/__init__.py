@@ -1,0 +1,1 @@
+"""Record linkage adapters: Splink on DuckDB (default) or Spark."""
