@@ -7,12 +7,31 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
 
 import pytest
 import uvicorn
 
+from sevasetu.adapters.db.migrate import upgrade
+from sevasetu.adapters.passwords import Argon2Passwords
 from sevasetu.bootstrap import AppContext
+from sevasetu.config import Settings
 from sevasetu.entrypoints.api.app import create_app
+from sevasetu.services.areas import load_geography
+
+
+def site_context(database: Path, **services: Any) -> AppContext:
+    """A fresh SQLite deployment with the areas loaded, for a page served to a browser;
+    ``services`` go to the context (``sms``, ``clock``)."""
+    settings = Settings(
+        database_url=f"sqlite:///{database}", environment="test",
+        secret_key="browser-test-secret-0123", identifier_key="browser-test-ids-0123",
+    )  # fmt: skip
+    ctx = AppContext(settings, passwords=Argon2Passwords(time_cost=1, memory_cost=1024), **services)
+    upgrade(ctx.engine)
+    load_geography(ctx)
+    return ctx
 
 
 def free_port() -> int:

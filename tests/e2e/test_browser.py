@@ -12,17 +12,12 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, ConsoleMessage, Page
 
-from sevasetu.adapters.db.migrate import upgrade
-from sevasetu.adapters.passwords import Argon2Passwords
-from sevasetu.bootstrap import AppContext
-from sevasetu.config import Settings
-from sevasetu.services.areas import load_geography
 from sevasetu.services.auth import principal_for_token
 from sevasetu.services.people import PersonInput, register_person
 
 from ..builders import NADIA_BLOCK, NADIA_VILLAGE, PASSWORD, aadhaar, staff
 from .conftest import CHROMIUM
-from .live_server import serving
+from .live_server import serving, site_context
 
 pytestmark = pytest.mark.browser
 
@@ -43,15 +38,7 @@ def require_chromium() -> None:
 @pytest.fixture
 def base_url(tmp_path: Path) -> Iterator[str]:
     require_chromium()
-    settings = Settings(
-        database_url=f"sqlite:///{tmp_path / 'browser.db'}",
-        environment="test",
-        secret_key="browser-test-secret-0123",
-        identifier_key="browser-test-ids-0123",
-    )
-    ctx = AppContext(settings, passwords=Argon2Passwords(time_cost=1, memory_cost=1024))
-    upgrade(ctx.engine)
-    load_geography(ctx)
+    ctx = site_context(tmp_path / "browser.db")
     asha = principal_for_token(ctx, staff(ctx, "asha.test", "asha", NADIA_BLOCK, "bn"))
     people = [
         ("সুনীতা দেবী", "female", date(1994, 3, 2), "9123456780", aadhaar("23456789012")),

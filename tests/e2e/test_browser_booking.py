@@ -13,18 +13,13 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page
 
-from sevasetu.adapters.db.migrate import upgrade
-from sevasetu.adapters.passwords import Argon2Passwords
-from sevasetu.bootstrap import AppContext
-from sevasetu.config import Settings
 from sevasetu.services import auth as auth_svc
-from sevasetu.services.areas import load_geography
 from sevasetu.services.family import add_family_member
 from sevasetu.services.people import PersonInput, register_person
 
 from ..builders import NADIA_BLOCK, NADIA_VILLAGE, PASSWORD, staff, stock
 from ..fakes import RecordingSms
-from .live_server import serving
+from .live_server import serving, site_context
 from .test_browser import DESKTOP, PHONE, require_chromium, shoot
 from .test_browser import watch_for_errors as watch
 
@@ -44,16 +39,8 @@ class Site:
 @pytest.fixture
 def site(tmp_path: Path) -> Iterator[Site]:
     require_chromium()
-    settings = Settings(
-        database_url=f"sqlite:///{tmp_path / 'booking.db'}",
-        environment="test",
-        secret_key="browser-test-secret-0123",
-        identifier_key="browser-test-ids-0123",
-    )
     sms = RecordingSms()
-    ctx = AppContext(settings, sms=sms, passwords=Argon2Passwords(time_cost=1, memory_cost=1024))
-    upgrade(ctx.engine)
-    load_geography(ctx)
+    ctx = site_context(tmp_path / "booking.db", sms=sms)
     today = ctx.today()
     stock(ctx, SUB_CENTRE, ["PENTA1", "OPV1", "RVV1", "TD10"], expiry=today + timedelta(days=300))
     staff(ctx, "fa.test", "facility_admin", NADIA_BLOCK)

@@ -11,18 +11,13 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser
 
-from sevasetu.adapters.db.migrate import upgrade
-from sevasetu.adapters.passwords import Argon2Passwords
-from sevasetu.bootstrap import AppContext
-from sevasetu.config import Settings
-from sevasetu.services.areas import load_geography
 from sevasetu.services.auth import principal_for_token
 from sevasetu.services.households import MemberInput, register_household
 from sevasetu.services.people import PersonInput
 from sevasetu.services.vaccinations import VaccinationInput, record_vaccination
 
 from ..builders import NADIA_BLOCK, NADIA_VILLAGE, PASSWORD, staff
-from .live_server import serving
+from .live_server import serving, site_context
 from .test_browser import DESKTOP, PHONE, require_chromium, shoot
 from .test_browser import watch_for_errors as watch
 
@@ -32,15 +27,7 @@ pytestmark = pytest.mark.browser
 @pytest.fixture
 def site(tmp_path: Path) -> Iterator[tuple[str, str]]:
     require_chromium()
-    settings = Settings(
-        database_url=f"sqlite:///{tmp_path / 'due.db'}",
-        environment="test",
-        secret_key="browser-test-secret-0123",
-        identifier_key="browser-test-ids-0123",
-    )
-    ctx = AppContext(settings, passwords=Argon2Passwords(time_cost=1, memory_cost=1024))
-    upgrade(ctx.engine)
-    load_geography(ctx)
+    ctx = site_context(tmp_path / "due.db")
     asha = principal_for_token(ctx, staff(ctx, "asha.test", "asha", NADIA_BLOCK, "bn"))
     anm = principal_for_token(ctx, staff(ctx, "anm.test", "anm", NADIA_BLOCK))
     today = date.today()

@@ -10,15 +10,10 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser
 
-from sevasetu.adapters.db.migrate import upgrade
-from sevasetu.adapters.passwords import Argon2Passwords
-from sevasetu.bootstrap import AppContext
-from sevasetu.config import Settings
-from sevasetu.services.areas import load_geography
 from sevasetu.services.maintenance import start_maintenance
 
 from ..builders import NADIA_BLOCK, NADIA_VILLAGE, PASSWORD, staff
-from .live_server import serving
+from .live_server import serving, site_context
 from .test_browser import DESKTOP, PHONE, require_chromium, shoot, watch_for_errors
 
 pytestmark = pytest.mark.browser
@@ -27,12 +22,7 @@ pytestmark = pytest.mark.browser
 @pytest.fixture
 def frozen(tmp_path: Path) -> Iterator[str]:
     require_chromium()
-    settings = Settings(database_url=f"sqlite:///{tmp_path / 'browser.db'}", environment="test",
-                        secret_key="browser-test-secret-0123",
-                        identifier_key="browser-test-ids-0123")  # fmt: skip
-    ctx = AppContext(settings, passwords=Argon2Passwords(time_cost=1, memory_cost=1024))
-    upgrade(ctx.engine)
-    load_geography(ctx)
+    ctx = site_context(tmp_path / "browser.db")
     staff(ctx, "asha.wb", "asha", NADIA_BLOCK, "bn")
     staff(ctx, "asha.cg", "asha", "IN-CG-RGH-RGH", "hi")
     start_maintenance(ctx, "IN-WB", datetime(2099, 2, 7, 6, 30, tzinfo=UTC),

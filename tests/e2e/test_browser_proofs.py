@@ -15,12 +15,7 @@ import pytest
 from PIL import Image, ImageDraw
 from playwright.sync_api import Browser, Page
 
-from sevasetu.adapters.db.migrate import upgrade
-from sevasetu.adapters.passwords import Argon2Passwords
-from sevasetu.bootstrap import AppContext
-from sevasetu.config import Settings
 from sevasetu.domain.sessions import SessionSpec
-from sevasetu.services.areas import load_geography
 from sevasetu.services.auth import principal_for_token
 from sevasetu.services.lots import LotInput, add_lot
 from sevasetu.services.people import PersonInput, register_person
@@ -28,7 +23,7 @@ from sevasetu.services.proofs import ClaimInput, book_with_proof
 from sevasetu.services.sessions import plan_session
 
 from ..builders import NADIA_BLOCK, NADIA_VILLAGE, PASSWORD, staff
-from .live_server import serving
+from .live_server import serving, site_context
 from .test_browser import (  # noqa: F401 - the browser fixture
     CHROMIUM,
     DESKTOP,
@@ -66,13 +61,7 @@ PDF = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
 @pytest.fixture
 def served(tmp_path: Path) -> Iterator[dict[str, Any]]:
     require_chromium()
-    settings = Settings(
-        database_url=f"sqlite:///{tmp_path / 'browser.db'}", environment="test",
-        secret_key="browser-test-secret-0123", identifier_key="browser-test-ids-0123",
-    )  # fmt: skip
-    ctx = AppContext(settings, passwords=Argon2Passwords(time_cost=1, memory_cost=1024))
-    upgrade(ctx.engine)
-    load_geography(ctx)
+    ctx = site_context(tmp_path / "browser.db")
     today = ctx.today()
     admin = principal_for_token(ctx, staff(ctx, "fa.test", "facility_admin", NADIA_BLOCK))
     staff(ctx, "verifier.test", "verifier", NADIA_BLOCK)

@@ -13,17 +13,13 @@ import pytest
 from playwright.sync_api import Browser, Page
 from sqlalchemy import select
 
-from sevasetu.adapters.db.migrate import upgrade
 from sevasetu.adapters.db.tables import legacy_links, vaccinations
-from sevasetu.adapters.passwords import Argon2Passwords
 from sevasetu.bootstrap import AppContext
-from sevasetu.config import Settings
-from sevasetu.services.areas import load_geography
 from sevasetu.services.demo import load_demo
 from sevasetu.services.linkage import link_legacy_records
 
 from ..builders import NADIA, PASSWORD, legacy_copies, staff
-from .live_server import serving
+from .live_server import serving, site_context
 from .test_browser import (  # noqa: F401 - the browser fixture
     DESKTOP,
     PHONE,
@@ -39,15 +35,7 @@ SOURCE = "cg-teeka"
 @pytest.fixture
 def served(tmp_path: Path) -> Iterator[dict[str, Any]]:
     require_chromium()
-    settings = Settings(
-        database_url=f"sqlite:///{tmp_path / 'browser.db'}",
-        environment="test",
-        secret_key="browser-test-secret-0123",
-        identifier_key="browser-test-ids-0123",
-    )
-    ctx = AppContext(settings, passwords=Argon2Passwords(time_cost=1, memory_cost=1024))
-    upgrade(ctx.engine)
-    load_geography(ctx)
+    ctx = site_context(tmp_path / "browser.db")
     load_demo(ctx, people=500, seed=3, history=False)
     legacy_copies(ctx, SOURCE, 120)
     link_legacy_records(ctx, SOURCE, auto=9.0, review=2.0)

@@ -10,14 +10,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser
 
-from sevasetu.adapters.db.migrate import upgrade
-from sevasetu.adapters.passwords import Argon2Passwords
-from sevasetu.bootstrap import AppContext
-from sevasetu.config import Settings
-from sevasetu.services.areas import load_geography
-
 from ..builders import KATHLI, PASSWORD, raigarh_reconciliation, staff
-from .live_server import serving
+from .live_server import serving, site_context
 from .test_browser import DESKTOP, PHONE, require_chromium, shoot
 from .test_browser import watch_for_errors as watch
 
@@ -27,15 +21,7 @@ pytestmark = pytest.mark.browser
 @pytest.fixture
 def site(tmp_path: Path) -> Iterator[str]:
     require_chromium()
-    settings = Settings(
-        database_url=f"sqlite:///{tmp_path / 'recon.db'}",
-        environment="test",
-        secret_key="browser-test-secret-0123",
-        identifier_key="browser-test-ids-0123",
-    )
-    ctx = AppContext(settings, passwords=Argon2Passwords(time_cost=1, memory_cost=1024))
-    upgrade(ctx.engine)
-    load_geography(ctx)
+    ctx = site_context(tmp_path / "recon.db")
     raigarh_reconciliation(ctx)
     staff(ctx, "dio.raigarh", "district_officer", "IN-CG-RGH")
     with serving(ctx) as url:

@@ -18,13 +18,9 @@ import pytest
 from PIL import Image, ImageDraw
 from playwright.sync_api import Browser, Page
 
-from sevasetu.adapters.db.migrate import upgrade
-from sevasetu.adapters.passwords import Argon2Passwords
 from sevasetu.bootstrap import AppContext
-from sevasetu.config import Settings
 from sevasetu.domain.sessions import SessionSpec
 from sevasetu.services import auth as auth_svc
-from sevasetu.services.areas import load_geography
 from sevasetu.services.family import add_family_member
 from sevasetu.services.notifications import deliver_due, queue_reminders, reminder_day
 from sevasetu.services.people import PersonInput, register_person
@@ -33,7 +29,7 @@ from sevasetu.services.stock import stock_report
 
 from ..builders import NADIA_BLOCK, NADIA_VILLAGE, PASSWORD, staff, stock
 from ..fakes import FakeClock, RecordingSms
-from .live_server import serving
+from .live_server import serving, site_context
 from .test_browser import DESKTOP, PHONE, require_chromium, shoot
 from .test_browser import watch_for_errors as watch
 
@@ -68,16 +64,9 @@ def card_png() -> bytes:
 @pytest.fixture
 def scene(tmp_path: Path) -> Iterator[Scene]:
     require_chromium()
-    settings = Settings(
-        database_url=f"sqlite:///{tmp_path / 'scenario.db'}", environment="test",
-        secret_key="browser-test-secret-0123", identifier_key="browser-test-ids-0123",
-    )  # fmt: skip
     sms = RecordingSms()
     clock = FakeClock(datetime(2026, 11, 24, 4, 30, tzinfo=UTC))  # 10:00 in Kolkata, Tuesday
-    ctx = AppContext(settings, sms=sms, clock=clock,
-                     passwords=Argon2Passwords(time_cost=1, memory_cost=1024))  # fmt: skip
-    upgrade(ctx.engine)
-    load_geography(ctx)
+    ctx = site_context(tmp_path / "scenario.db", sms=sms, clock=clock)
     today = ctx.today()
     stock(ctx, SUB_CENTRE, ["PENTA1", "PENTA2", "PENTA3"], doses=100, lot=LOT,
           expiry=today + timedelta(days=300))  # fmt: skip

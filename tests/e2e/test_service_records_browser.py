@@ -11,15 +11,10 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser
 
-from sevasetu.adapters.db.migrate import upgrade
-from sevasetu.adapters.passwords import Argon2Passwords
-from sevasetu.bootstrap import AppContext
-from sevasetu.config import Settings
-from sevasetu.services.areas import load_geography
 from tests.builders import PASSWORD, staff
 from tests.ledger_builders import TALA, record_tala_services, tala
 
-from .live_server import serving
+from .live_server import serving, site_context
 from .test_browser import DESKTOP, PHONE, require_chromium, shoot
 from .test_browser import watch_for_errors as watch
 
@@ -29,15 +24,7 @@ pytestmark = pytest.mark.browser
 @pytest.fixture
 def site(tmp_path: Path) -> Iterator[tuple[str, dict[str, str]]]:
     require_chromium()
-    settings = Settings(
-        database_url=f"sqlite:///{tmp_path / 'ledger.db'}",
-        environment="test",
-        secret_key="browser-test-secret-0123",
-        identifier_key="browser-test-ids-0123",
-    )
-    ctx = AppContext(settings, passwords=Argon2Passwords(time_cost=1, memory_cost=1024))
-    upgrade(ctx.engine)
-    load_geography(ctx)
+    ctx = site_context(tmp_path / "ledger.db")
     people = tala(ctx)
     record_tala_services(ctx)
     staff(ctx, "uno.tala", "district_officer", TALA)

@@ -14,17 +14,13 @@ import pytest
 from fastapi.testclient import TestClient
 from playwright.sync_api import Browser
 
-from sevasetu.adapters.db.migrate import upgrade
-from sevasetu.adapters.passwords import Argon2Passwords
 from sevasetu.bootstrap import AppContext
-from sevasetu.config import Settings
 from sevasetu.domain.access import Principal
-from sevasetu.services.areas import load_geography
 from sevasetu.services.auth import principal_for_token
 from sevasetu.services.stock import stock_report
 
 from ..builders import NADIA_BLOCK, PASSWORD, staff, stock
-from .live_server import serving
+from .live_server import serving, site_context
 from .test_browser import require_chromium, shoot, watch_for_errors
 from .test_web_pages import csrf_of, field_error, login
 
@@ -139,13 +135,7 @@ def test_a_vaccinator_records_wastage_but_adds_no_lot(
 @pytest.fixture
 def served(tmp_path: Path) -> Iterator[str]:
     require_chromium()
-    settings = Settings(
-        database_url=f"sqlite:///{tmp_path / 'stock.db'}", environment="test",
-        secret_key="browser-test-secret-0123", identifier_key="browser-test-ids-0123",
-    )  # fmt: skip
-    ctx = AppContext(settings, passwords=Argon2Passwords(time_cost=1, memory_cost=1024))
-    upgrade(ctx.engine)
-    load_geography(ctx)
+    ctx = site_context(tmp_path / "stock.db")
     staff(ctx, "fa.stock", "facility_admin", NADIA_BLOCK, "bn")
     stock(ctx, SUB_CENTRE, ["PENTA1", "PENTA2", "PENTA3"], doses=200, lot="PV-1")
     stock(ctx, SUB_CENTRE, ["MR1", "MR2"], doses=50, lot="MR-4",

@@ -12,19 +12,15 @@ import pytest
 from fastapi.testclient import TestClient
 
 from sevasetu.adapters.certificates.verify import qr_png
-from sevasetu.adapters.db.migrate import upgrade
-from sevasetu.adapters.passwords import Argon2Passwords
 from sevasetu.bootstrap import AppContext
-from sevasetu.config import Settings
 from sevasetu.entrypoints.api.app import create_app
 from sevasetu.services import certificates as svc
-from sevasetu.services.areas import load_geography
 from sevasetu.services.auth import principal_for_token
 from sevasetu.services.people import PersonInput, register_person
 from sevasetu.services.vaccinations import VaccinationInput, record_vaccination
 
 from ..builders import NADIA_BLOCK, NADIA_VILLAGE, staff
-from .live_server import serving
+from .live_server import serving, site_context
 from .test_browser import SCREENSHOTS, require_chromium  # noqa: F401
 
 
@@ -106,12 +102,7 @@ def test_a_form_without_its_token_or_input_is_refused(client):
 @pytest.fixture
 def served(tmp_path: Path) -> Iterator[tuple[str, svc.IssuedCard]]:
     require_chromium()
-    settings = Settings(database_url=f"sqlite:///{tmp_path / 'verify.db'}", environment="test",
-                        secret_key="browser-test-secret-0123",
-                        identifier_key="browser-test-ids-0123")  # fmt: skip
-    ctx = AppContext(settings, passwords=Argon2Passwords(time_cost=1, memory_cost=1024))
-    upgrade(ctx.engine)
-    load_geography(ctx)
+    ctx = site_context(tmp_path / "verify.db")
     card = child_with_card(ctx)
     with serving(ctx) as url:
         yield url, card
