@@ -14,9 +14,10 @@ from typing import Any
 
 import orjson
 
-from ..adapters.tabular import file_sha256, open_table
-from ..domain.errors import ImportFileError, InvalidInput, RowRejected
+from ..adapters.tabular import open_table
+from ..domain.errors import InvalidInput, RowRejected
 from ..domain.identifiers import mask
+from ..domain.legacy_mapping import ImportMapping
 from ..domain.legacy_rows import ImportedRow, RowReader, cell_text
 from ..domain.people import is_secret
 from .audit import record
@@ -26,12 +27,10 @@ from .tabular_import import (
     ImportSummary,
     Progress,
     Rejects,
-    area_lookups,
-    check_mapping,
+    already_imported,
     default_rejects_path,
     no_rows,
-    read_mapping,
-    state_of,
+    prepare_file,
 )
 
 BATCH = 5_000
@@ -55,44 +54,33 @@ def import_legacy(
     source = source.strip()
     if not source or len(source) > 40:
         raise InvalidInput("source", reason="The source must be a name of 1 to 40 characters.")
-    mapping, mapping_sha = read_mapping(mapping_path)
-    tree = ctx.area_tree()
-    wanted = state_code or mapping.state
-    if wanted is None:
-        raise InvalidInput("state", reason="Say which state the records belong to: --state "
-                           "CODE, or file.state in the mapping.")  # fmt: skip
-    state = state_of(tree, wanted)
-    check_mapping(tree, mapping, state)
-    if not path.is_file():
-        raise ImportFileError("file", reason=f"There is no file {str(path)!r}.")
-    sha = file_sha256(path)
-    with ctx.uow() as uow:
-        earlier = uow.legacy_staging.import_of_file(source, sha)
-    if earlier is not None:
-        return _already(source, path, earlier)
-    area_of, district_of = area_lookups(tree, mapping, state)
+
+    def scope(mapping: ImportMapping) -> str:
+        wanted = state_code or mapping.state
+        if wanted is None:
+            raise InvalidInput("state", reason="Say which state the records belong to: --state "
+                               "CODE, or file.state in the mapping.")  # fmt: skip
+        return wanted
+
+    file = prepare_file(ctx, path, mapping_path, source, scope)
+    if file.earlier is not None:
+        return file.earlier
+    mapping = file.mapping
     rejects = Rejects(rejects_path or default_rejects_path(path), [])
     try:
         with open_table(path, delimiter=mapping.delimiter, encoding=mapping.encoding,
                         sheet=mapping.sheet) as table:  # fmt: skip
-            reader = RowReader(mapping, table.header, today=ctx.today(), area_of=area_of,
-                               district_of=district_of)  # fmt: skip
+            reader = RowReader(mapping, table.header, today=ctx.today(), area_of=file.area_of,
+                               district_of=file.district_of)  # fmt: skip
             rejects.header = table.header
-            summary = _stage(ctx, reader, table, path=path, source=source, state=state, sha=sha,
-                             mapping_sha=mapping_sha, actor=actor, rejects=rejects,
-                             progress=progress, batch_size=batch_size)  # fmt: skip
+            summary = _stage(ctx, reader, table, path=path, source=source, state=file.state,
+                             sha=file.sha, mapping_sha=file.mapping_sha, actor=actor,
+                             rejects=rejects, progress=progress,
+                             batch_size=batch_size)  # fmt: skip
     except BaseException:
         rejects.discard()
         raise
     return summary
-
-
-def _already(source: str, path: Path, earlier: Any) -> ImportSummary:
-    return ImportSummary(
-        source=source, file_name=path.name, rows_read=earlier.rows_read,
-        rows_imported=earlier.rows_imported, rows_rejected=earlier.rows_rejected,
-        import_id=earlier.id, state_codes=(earlier.state_code,), already_imported=True,
-    )  # fmt: skip
 
 
 def _stage(
@@ -106,7 +94,7 @@ def _stage(
         staging = uow.legacy_staging
         earlier = staging.import_of_file(source, sha)
         if earlier is not None:  # imported by someone else while we were checking
-            return _already(source, path, earlier)
+            return already_imported(source, path, earlier)
         staging.start_import(
             state_code=state, import_id=import_id, source=source, file_name=path.name,
             file_sha256=sha, mapping_sha256=mapping_sha, imported_by=actor, imported_at=now,

@@ -14,10 +14,11 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from ..adapters.tabular import file_sha256, open_table
+from ..adapters.tabular import open_table
 from ..domain.access import Action, Principal, require, require_area
 from ..domain.errors import DomainError, ImportFileError, OutsideArea, RowRejected
 from ..domain.households import Household, Relation, check_roster
+from ..domain.legacy_mapping import ImportMapping
 from ..domain.legacy_rows import ImportedRow, RowReader
 from ..domain.people import Person, birth_date_from_age
 from .audit import record
@@ -27,12 +28,9 @@ from .tabular_import import (
     ImportSummary,
     Progress,
     Rejects,
-    area_lookups,
-    check_mapping,
     default_rejects_path,
     no_rows,
-    read_mapping,
-    state_of,
+    prepare_file,
 )
 
 
@@ -68,26 +66,19 @@ def import_people(
     ``file.state`` or ``area.within``). ``confirm_new``: a similar name, birth year and
     village already registered does not stop a row (an identifier on file always does)."""
     require(principal, Action.PERSON_REGISTER)
-    mapping, mapping_sha = read_mapping(mapping_path)
-    tree = ctx.area_tree()
-    scope = state_code or mapping.state or mapping.area_within
-    if scope is None:
-        raise ImportFileError("state", reason="Say where the people live: --state CODE, or "
-                              "file.state or area.within in the mapping.")  # fmt: skip
-    state = state_of(tree, scope)
-    check_mapping(tree, mapping, state)
-    if not path.is_file():
-        raise ImportFileError("file", reason=f"There is no file {str(path)!r}.")
-    sha = file_sha256(path)
-    with ctx.uow() as uow:
-        earlier = uow.legacy_staging.import_of_file(source, sha)
-    if earlier is not None:
-        return ImportSummary(
-            source=source, file_name=path.name, rows_read=earlier.rows_read,
-            rows_imported=earlier.rows_imported, rows_rejected=earlier.rows_rejected,
-            import_id=earlier.id, state_codes=(earlier.state_code,), already_imported=True,
-        )  # fmt: skip
-    area_of, district_of = area_lookups(tree, mapping, state)
+
+    def scope(mapping: ImportMapping) -> str:
+        wanted = state_code or mapping.state or mapping.area_within
+        if wanted is None:
+            raise ImportFileError("state", reason="Say where the people live: --state CODE, or "
+                                  "file.state or area.within in the mapping.")  # fmt: skip
+        return wanted
+
+    file = prepare_file(ctx, path, mapping_path, source, scope)
+    if file.earlier is not None:
+        return file.earlier
+    mapping, mapping_sha, state, sha = file.mapping, file.mapping_sha, file.state, file.sha
+    area_of, district_of = file.area_of, file.district_of
     rejects = Rejects(rejects_path or default_rejects_path(path), [])
     try:
         with open_table(path, delimiter=mapping.delimiter, encoding=mapping.encoding,

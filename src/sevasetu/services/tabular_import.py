@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from ..adapters.schedules import load_schedule
+from ..adapters.tabular import file_sha256
 from ..domain.areas import RESIDENCE_LEVELS, AreaLevel, AreaTree
 from ..domain.errors import DomainError, ImportFileError, MappingError
 from ..domain.legacy_mapping import (
@@ -22,6 +23,7 @@ from ..domain.legacy_mapping import (
     parse_mapping,
 )
 from ..domain.legacy_rows import AreaLookup, cell_text
+from .ports import Context
 
 Progress = Callable[[int], None]
 
@@ -42,6 +44,50 @@ class ImportSummary:
     state_codes: tuple[str, ...] = ()
     rejects_path: Path | None = None
     already_imported: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class PreparedFile:
+    """A file checked before any row is read: its mapping (and that mapping's hash), the
+    state its rows belong to, its own hash, the area lookups, and ``earlier`` when the same
+    file was imported for the source before (nothing is to be done then)."""
+
+    mapping: ImportMapping
+    mapping_sha: str
+    state: str
+    sha: str
+    area_of: AreaLookup
+    district_of: AreaLookup
+    earlier: ImportSummary | None
+
+
+def already_imported(source: str, path: Path, found: Any) -> ImportSummary:
+    """The summary of an earlier import of the same file (a row of ``legacy_imports``)."""
+    return ImportSummary(
+        source=source, file_name=path.name, rows_read=found.rows_read,
+        rows_imported=found.rows_imported, rows_rejected=found.rows_rejected,
+        import_id=found.id, state_codes=(found.state_code,), already_imported=True,
+    )  # fmt: skip
+
+
+def prepare_file(
+    ctx: Context, path: Path, mapping_path: Path, source: str, scope: Callable[[ImportMapping], str]
+) -> PreparedFile:
+    """Read and check the mapping against the areas, name the state (``scope`` says which
+    code the caller was given), check the file is there and look for an earlier import of it.
+    Every refusal here comes before anything is written."""
+    mapping, mapping_sha = read_mapping(mapping_path)
+    tree = ctx.area_tree()
+    state = state_of(tree, scope(mapping))
+    check_mapping(tree, mapping, state)
+    if not path.is_file():
+        raise ImportFileError("file", reason=f"There is no file {str(path)!r}.")
+    sha = file_sha256(path)
+    with ctx.uow() as uow:
+        found = uow.legacy_staging.import_of_file(source, sha)
+    earlier = None if found is None else already_imported(source, path, found)
+    area_of, district_of = area_lookups(tree, mapping, state)
+    return PreparedFile(mapping, mapping_sha, state, sha, area_of, district_of, earlier)
 
 
 def read_mapping(path: Path) -> tuple[ImportMapping, str]:
