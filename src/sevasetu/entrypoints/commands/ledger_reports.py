@@ -8,8 +8,8 @@ from typing import Annotated
 
 import typer
 
-from . import context, err, friendly
-from .reports import Format, emit, language_of, operator_for
+from . import err, friendly
+from .reports import Format, emit, for_area, language_of
 from .reports import app as report_app
 
 
@@ -31,13 +31,7 @@ def duplicates(
     from ..web.ledger_view import duplicates_csv, duplicates_view, findings_chart, render_file
 
     lang = language_of(language)
-    ctx = context()
-    try:
-        tree = ctx.area_tree()
-        scope = tree.get(area.strip(), "area")
-        report = duplicates_report(ctx, operator_for(scope), scope.code)
-    finally:
-        ctx.close()
+    report, tree, scope = for_area(area, duplicates_report)
     view = duplicates_view(report, tree, lang)
     gettext = gettext_for(lang)
     emit(format, out_file, as_json=lambda: view, as_csv=lambda: duplicates_csv(view),
@@ -68,13 +62,7 @@ def priority(
     from ..web.ledger_view import factors_chart, priority_csv, priority_view, render_file
 
     lang = language_of(language)
-    ctx = context()
-    try:
-        tree = ctx.area_tree()
-        scope = tree.get(area.strip(), "area")
-        ranked = priority_list(ctx, operator_for(scope), scope.code)
-    finally:
-        ctx.close()
+    ranked, tree, scope = for_area(area, priority_list)
     view = priority_view(ranked, tree, lang)
     gettext = gettext_for(lang)
     emit(format, out_file, as_json=lambda: view, as_csv=lambda: priority_csv(view),

@@ -11,15 +11,16 @@ from collections.abc import Callable
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any, TypeVar
 
 import typer
 
 from ...domain.access import Principal, Role
-from ...domain.areas import Area
+from ...domain.areas import Area, AreaTree
 from ...domain.errors import InvalidInput, Reason
 from . import context, err, friendly, out
 
+T = TypeVar("T")
 app = typer.Typer(help="Reports for district officers.", no_args_is_help=True)
 attestation_app = typer.Typer(help="Village completion attestations.", no_args_is_help=True)
 app.add_typer(attestation_app, name="attestation")
@@ -35,6 +36,18 @@ def operator_for(area: Area) -> Principal:
     """The operator at the console acts for the whole country of the area; audited as such."""
     return Principal(kind="system", id="cli", role=Role.STATE_ADMIN, name="command line",
                      area_code=area.path[0], state_code=area.state_code)  # fmt: skip
+
+
+def for_area(area: str, make: Callable[[Any, Principal, str], T]) -> tuple[T, AreaTree, Area]:
+    """Build a report of ``area`` as the console's operator (``make(ctx, operator, code)``),
+    with a context closed after; returns it with the area tree and the area."""
+    ctx = context()
+    try:
+        tree = ctx.area_tree()
+        scope = tree.get(area.strip(), "area")
+        return make(ctx, operator_for(scope), scope.code), tree, scope
+    finally:
+        ctx.close()
 
 
 def _write(text: str, target: Path | None) -> None:
@@ -97,14 +110,8 @@ def reconciliation(
     from ..web.report_view import CSV_COLUMNS, render_standalone, report_view
 
     language = language_of(language)
-    ctx = context()
-    try:
-        tree = ctx.area_tree()
-        scope = tree.get(area.strip(), "area")
-        report = reconciliation_report(ctx, operator_for(scope), scope.code, schedule=schedule,
-                                       dose=dose)  # fmt: skip
-    finally:
-        ctx.close()
+    report, tree, _ = for_area(area, lambda ctx, operator, code: reconciliation_report(
+        ctx, operator, code, schedule=schedule, dose=dose))  # fmt: skip
 
     def as_csv() -> str:
         buffer = io.StringIO()
