@@ -10,23 +10,29 @@ person (a district officer books for people of the district):
 
 Prints one JSON document and a table; the figures go into docs/benchmarks.md.
 Run: .venv/bin/python bench/booking_throughput.py [--people 200000] [--backend postgresql|sqlite]
+     [--profile 300]   # first: the statements of one booking, and where the CPU of 300 goes
 """
 
 from __future__ import annotations
 
 import argparse
+import cProfile
+import io
 import json
 import os
 import platform
+import pstats
 import random
 import shutil
 import sys
+from collections import Counter
 from datetime import date, time, timedelta
 from pathlib import Path
+from time import process_time
 
 from rich.console import Console
 from rich.table import Table
-from sqlalchemy import text
+from sqlalchemy import event, text
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
@@ -43,6 +49,7 @@ from common import (  # noqa: E402
 from sevasetu.bootstrap import AppContext  # noqa: E402
 from sevasetu.domain.sessions import AgeBand, SessionSpec  # noqa: E402
 from sevasetu.services.auth import add_user, issue_token, principal_for_token  # noqa: E402
+from sevasetu.services.bookings import book  # noqa: E402
 from sevasetu.services.lots import LotInput, add_lot  # noqa: E402
 from sevasetu.services.sessions import plan_session  # noqa: E402
 
@@ -125,13 +132,52 @@ def overbooking(ctx: AppContext, session_id: str) -> dict:
     }
 
 
+def profile(ctx: AppContext, token: str, bodies: list[dict]) -> None:
+    """The use case in-process (no HTTP): each statement of one booking, then the CPU profile
+    of the rest (``time.process_time``: what the server's cores spend, not waiting)."""
+    principal = principal_for_token(ctx, token)
+    for body in bodies[:20]:  # warm: statement caches, prepared statements, schedule dates
+        book(ctx, principal, **body)
+    statements: Counter[str] = Counter()
+
+    def count(_conn, _cursor, statement, _params, _context, _many):  # type: ignore[no-untyped-def]
+        statements[" ".join(statement.split())[:100]] += 1
+
+    event.listen(ctx.engine, "before_cursor_execute", count)
+    book(ctx, principal, **bodies[20])
+    event.remove(ctx.engine, "before_cursor_execute", count)
+    console.print(f"[bold]one booking[/bold]: {sum(statements.values())} statements (COMMIT "
+                  "not counted; psycopg's own BEGIN neither)")  # fmt: skip
+    for statement, n in statements.items():
+        console.print(f"  {n} x {statement}", soft_wrap=True)
+    rest = bodies[21:]
+    profiler = cProfile.Profile(process_time)
+    started = process_time()
+    profiler.enable()
+    for body in rest:
+        book(ctx, principal, **body)
+    profiler.disable()
+    per = (process_time() - started) / len(rest) * 1000
+    out = io.StringIO()
+    pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(30)
+    console.print(f"[bold]{len(rest)} bookings[/bold], {per:.2f} ms CPU each (profiled)\n"
+                  f"{out.getvalue()}", soft_wrap=True)  # fmt: skip
+
+
 def run_backend(backend: str, args: argparse.Namespace) -> dict:
     url = fresh_database(backend, DATABASE)
     ctx = AppContext(bench_settings(url))
     loaded = load_people(ctx, args.people)
     workdir = ROOT / "var" / "bench"
     workdir.mkdir(parents=True, exist_ok=True)
-    prepared = prepare(ctx, workdir, spread_bodies=args.seconds * 800, hot_bodies=6_000)
+    prepared = prepare(ctx, workdir, spread_bodies=args.seconds * 800 + args.profile + 21,
+                       hot_bodies=6_000)  # fmt: skip
+    if args.profile:  # with bodies of their own: the runs below book other people
+        with open(prepared["files"]["spread"]) as handle:
+            bodies = [json.loads(line) for line in handle]
+        profile(ctx, prepared["token"], bodies[-(args.profile + 21) :])
+        with open(prepared["files"]["spread"], "w") as handle:
+            handle.writelines(json.dumps(b) + "\n" for b in bodies[: -(args.profile + 21)])
     workers = 1 if backend == "sqlite" else args.workers
     try:
         with serving(url, workers) as base:
@@ -143,6 +189,7 @@ def run_backend(backend: str, args: argparse.Namespace) -> dict:
             figures["spread"] = wrk("wrk_post.lua", base + "/",
                                     {**env, "BENCH_BODIES": prepared["files"]["spread"]},
                                     args.seconds, args.connections)  # fmt: skip
+            console.print(f"{backend} spread: {json.dumps(figures['spread'])}")
             console.print(f"[bold]{backend}[/bold]: 500 connections on {HOT_SLOTS} hot slots ...")
             hot_env = {**env, "BENCH_BODIES": prepared["files"]["hot"]}
             figures["hot"] = wrk("wrk_post.lua", base + "/", hot_env, 10, 500)
@@ -163,6 +210,8 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=20)
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--profile", type=int, default=0, metavar="N",
+                        help="first profile N bookings in-process (statements, CPU)")  # fmt: skip
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         sys.exit("wrk is needed: `make bench` installs it (apt-get install wrk)")

@@ -128,11 +128,12 @@ def run_backend(backend: str, args: argparse.Namespace) -> dict:
     ctx = AppContext(settings)
     upgrade(ctx.engine)
     load_geography(ctx)
-    today = date.today()
+    today = ctx.today()  # the deployment's day (IST), as the server judges it
     started = time.perf_counter()
     doses = load_children(ctx, args.children, today)
     console.print(f"{backend}: {args.children} children, {doses} doses in "
                   f"{time.perf_counter() - started:.1f}s")  # fmt: skip
+    analyze(ctx)
     for village in [a.code for a in ctx.area_tree().within(BLOCK) if a.level == "village"]:
         add_user(ctx, None, username=f"asha.{village[-3:].lower()}", password="bench-password-1",
                  role="asha", area_code=village, full_name=f"ASHA {village[-3:]}")  # fmt: skip
@@ -166,6 +167,7 @@ def run_backend(backend: str, args: argparse.Namespace) -> dict:
                 uow.conn.execute(schedule_summaries.delete())  # type: ignore[attr-defined]
                 uow.commit()
             refreshed = refresh_summaries(ctx, BLOCK, on=today)
+            analyze(ctx)
             ctx.close()
             first, body, headers = ask(window)
             assert json.loads(_gunzip(body, headers))["count"] == count, "the lists differ"
@@ -187,6 +189,16 @@ def run_backend(backend: str, args: argparse.Namespace) -> dict:
     finally:
         if backend == "postgresql":
             drop_postgres(DATABASE)
+
+
+def analyze(ctx: AppContext) -> None:
+    """PostgreSQL's statistics of the tables just filled in bulk, as autovacuum gathers them
+    a minute or so after such a load: without them the planner takes the block's 10,000
+    children for one row and joins them row by row (the children's query 58 ms instead of 23)."""
+    if ctx.engine.dialect.name == "postgresql":
+        with ctx.engine.connect() as conn:
+            conn.exec_driver_sql("ANALYZE")
+            conn.commit()
 
 
 def profile(ctx: AppContext, token: str, today: date) -> None:

@@ -121,8 +121,11 @@ def records(ctx: AppContext, per_person: int, seed: int, write: bool = True) -> 
                              "chronic_illness": False, "deceased_on": date(2026, 5, 1),
                              "updated_by": "bench", "updated_at": now})  # fmt: skip
                 planted["deceased"] += 1
+            # A planted extra record falls on its month's day, so a double payment is of the
+            # same scheme even in the month the person turns 18.
+            days = {m: date(2026, (m - 1) % 12 + 1, 1 + rng.randrange(27)) for m in months}
             for month, kind in [(m, "") for m in months] + extra:
-                day = date(2026, (month - 1) % 12 + 1, 1 + rng.randrange(27))
+                day = days[month]
                 adult = day >= adult_on
                 scheme = ALLOWANCE if adult else RATION
                 if kind == "excl":

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import random
 from collections.abc import Iterable
 from datetime import date
@@ -109,7 +110,7 @@ def legacy_records(
             id_lookup_hash=ctx.identifier_hash(IdentifierKind(kind), row["id_number"])
             if kind else None,
             id_last4=row["id_number"][-4:] if kind else None,
-            raw={k: str(v) for k, v in row.items() if k != "doses"}, created_at=now,
+            raw=json.dumps({k: str(v) for k, v in row.items() if k != "doses"}), created_at=now,
         ))  # fmt: skip
         for schedule, code, day in row.get("doses", []):
             doses.append(dict(state_code=state_code, id=ctx.new_id(), record_id=rid,

@@ -48,6 +48,9 @@ class Settings(BaseSettings):
     # form's other fields (PROOF_FORM_OVERHEAD), and only on that endpoint.
     proof_max_bytes: int = 5 * 1024 * 1024
     db_pool_size: int = 10
+    # The yearly household update (docs/surveys.md): in this month (1-12) the worker gives
+    # every household a re-verification task for the year.
+    annual_update_month: int = Field(default=1, ge=1, le=12)
 
     # WhatsApp Business Cloud API (docs/whatsapp.md). Without an access token and a phone
     # number id, WhatsApp messages go to the console.

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
+
+from sevasetu.services.maintenance import start_maintenance, stop_maintenance
 
 from ..builders import NADIA_BLOCK, NADIA_VILLAGE, auth, person_body, staff, stock
 
@@ -209,6 +213,27 @@ def test_a_full_slot_answers_409_and_the_count_never_passes_the_places(client, p
     listed = client.get("/api/v1/slots", params={"area": NADIA_VILLAGE, "date": WEDNESDAY},
                         headers=auth(token)).json()  # fmt: skip
     assert [s["free"] for s in listed] == [3], "slots 2-4 still have their one place each"
+
+
+def test_a_booking_in_a_state_under_maintenance_answers_503_and_takes_no_place(
+    ctx, client, planner, sms, clock
+):
+    session = plan(client, planner, capacity_per_slot=2, walk_in_percent=50)  # one bookable
+    token = citizen(client, sms)
+    child = family_member(client, token, "A", "2026-09-20")
+    start_maintenance(ctx, "IN-WB", clock() + timedelta(hours=1), "moving", actor="tests")
+    refused = client.post("/api/v1/bookings", json=booking(child, session, "PENTA1"),
+                          headers=auth(token))  # fmt: skip
+    assert refused.status_code == 503, refused.text
+    assert refused.json()["type"].endswith("/state-in-maintenance")
+    stop_maintenance(ctx, "IN-WB", actor="tests")
+    free = client.get(f"/api/v1/sessions/{session['id']}", headers=auth(token)).json()
+    assert [s["booked"] for s in free["slots"]] == [0, 0, 0, 0], "no place was taken"
+    assert client.get("/api/v1/bookings", params={"person_id": child["id"]},
+                      headers=auth(token)).json() == []  # fmt: skip
+    # Once the window is over, the same booking goes through.
+    assert client.post("/api/v1/bookings", json=booking(child, session, "PENTA1"),
+                       headers=auth(token)).status_code == 201  # fmt: skip
 
 
 def test_nobody_books_for_another_account_or_a_cancelled_or_past_session(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import json
 from datetime import date
 from pathlib import Path
 
@@ -138,7 +139,8 @@ def test_rows_are_staged_with_their_doses_and_bad_rows_rejected(ctx, tmp_path, m
     assert first.name_key == records["CG000002"].name_key  # Devanagari and Latin alike
     assert (first.id_kind, first.id_last4) == ("aadhaar", AADHAAR[-4:])
     assert first.id_lookup_hash == ctx.identifier_hash(IdentifierKind.AADHAAR, AADHAAR)
-    assert AADHAAR not in str(first.raw) and first.raw["ID Number"] == "xxxx-xxxx-" + AADHAAR[-4:]
+    raw = json.loads(first.raw)  # the row as read, as JSON text
+    assert AADHAAR not in first.raw and raw["ID Number"] == "xxxx-xxxx-" + AADHAAR[-4:]
     assert (records["CG000002"].age_years, records["CG000002"].age_as_of) == (41, date(2021, 6, 1))
     assert (records["CG000006"].area_code, records["CG000006"].area_text) == (None, "Nowhere")
     dose = doses[first.id]
@@ -180,6 +182,52 @@ def test_a_failure_mid_file_leaves_nothing_written(ctx, tmp_path, mapping):
     assert refused.value.message().startswith("Line 41 is not valid utf-8")
     assert counts(ctx) == (1, 3, 3)  # seven batches of five were written, then undone
     assert not (tmp_path / "cg.rejects.csv").exists()
+
+
+def test_a_database_failure_while_writing_leaves_nothing_written(ctx, tmp_path, mapping,
+                                                                  monkeypatch):  # fmt: skip
+    from sevasetu.adapters.db.repositories.legacy_staging import LegacyStagingRepository
+
+    path = write(tmp_path / "cg.csv", [good(n) for n in range(1, 40)] + [good(1)])
+    written = []
+
+    def failing(write_batch):
+        def wrapper(self, *batch):
+            if len(written) == 3:
+                raise RuntimeError("the disk is full")
+            written.append(batch)
+            return write_batch(self, *batch)
+
+        return wrapper
+
+    # The rows are read in another process; the third batch fails to be written here.
+    monkeypatch.setattr(LegacyStagingRepository, "add_records",
+                        failing(LegacyStagingRepository.add_records))  # fmt: skip
+    with pytest.raises(RuntimeError, match="the disk is full"):
+        import_legacy(ctx, path, source="cg-teeka", mapping_path=mapping, batch_size=5)
+    assert len(written) == 3 and counts(ctx) == (0, 0, 0)
+    assert not (tmp_path / "cg.rejects.csv").exists()
+    assert not list(tmp_path.glob("*.partial"))
+
+
+def test_cells_with_tabs_backslashes_and_line_breaks_are_kept_as_read(ctx, tmp_path, mapping):
+    centre = "PHC\tSurajgarh\\N\tline\none \\ two"
+    path = write(tmp_path / "cg.csv", [
+        good(1, Name="Sunita\\Sahu", Centre=centre),
+        good(2, Centre="\\N"), good(3, Centre=""),
+    ])  # fmt: skip
+    summary = import_legacy(ctx, path, source="cg-teeka", mapping_path=mapping)
+    assert (summary.rows_imported, summary.rows_rejected) == (3, 0)
+    with ctx.engine.connect() as conn:
+        r = t.legacy_records.c
+        names = dict(conn.execute(select(r.source_row_id, r.name)).all())
+        centres = dict(conn.execute(
+            select(r.source_row_id, t.legacy_doses.c.facility_text).join(
+                t.legacy_doses, t.legacy_doses.c.record_id == r.id)).all())  # fmt: skip
+        raw = conn.execute(select(t.legacy_records.c.raw)).scalars().all()
+    assert names["CG000001"] == "Sunita\\Sahu"
+    assert centres == {"CG000001": centre, "CG000002": "\\N", "CG000003": ""}
+    assert any(json.loads(r)["Centre"] == centre for r in raw)
 
 
 @pytest.mark.parametrize(

@@ -43,6 +43,8 @@ def test_every_shape_of_write_to_a_frozen_state_is_refused(ctx, clock):
         "many rows": lambda c: c.execute(insert(t.households), [
             household("IN-CG", "c-1", CG_VILLAGE), household("IN-WB", "h-2")]),
         "values()": lambda c: c.execute(insert(t.households).values(**household("IN-WB", "h-3"))),
+        "values([...])": lambda c: c.execute(insert(t.households).values(
+            [household("IN-CG", "c-2", CG_VILLAGE), household("IN-WB", "h-5")])),
         "bulk (COPY)": lambda c: bulk_insert(c, t.households, [household("IN-WB", "h-4")]),
         "upsert": lambda c: upsert(c, t.households, [household("IN-WB", "h-0")], ["state_code",
                                                                                    "id"]),

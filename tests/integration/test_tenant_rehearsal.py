@@ -2,20 +2,33 @@
 
 from __future__ import annotations
 
+import os
+from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import func, select, text, update
+from sqlalchemy.engine import make_url
 
 from sevasetu.adapters.db import tables as t
-from sevasetu.domain.errors import InvalidInput
+from sevasetu.adapters.db.engine import make_engine
+from sevasetu.adapters.db.migrate import upgrade
+from sevasetu.adapters.passwords import Argon2Passwords
+from sevasetu.bootstrap import AppContext
+from sevasetu.domain.access import Principal, Role
+from sevasetu.domain.errors import CardRevoked, InvalidInput
 from sevasetu.domain.maintenance import StateMovedAway
 from sevasetu.domain.tenancy import TargetHoldsOtherData
+from sevasetu.services.areas import load_geography
+from sevasetu.services.eligibility_cards import issue_for_operator, revoke_card, verify_with_issuer
 from sevasetu.services.maintenance import maintenance_status
+from sevasetu.services.schemes import load_schemes, scheme_files
 from sevasetu.services.tenant_purge import purge_backup
 from sevasetu.services.tenant_rehearsal import rehearse
 
 from ..conftest import PG_URL
+from ..fakes import FakeClock, RecordingSms
 from .test_tenant_transfer import STATE, _context, _populate, _state_rows
 
 
@@ -79,3 +92,95 @@ def test_a_state_moves_to_postgresql_and_back_with_identical_copies(request, tmp
     finally:
         sqlite.close()
         postgres.close()
+
+
+@pytest.fixture
+def second_pg_schema() -> Iterator[str]:
+    """A second PostgreSQL schema, migrated and empty: the target deployment's database."""
+    assert PG_URL is not None
+    prefix = os.environ.get("SEVASETU_TEST_SCHEMA") or "sevasetu_test"
+    schema = f"{prefix}_{os.environ.get('PYTEST_XDIST_WORKER', 'main')}_target"
+    admin = make_engine(PG_URL)
+    with admin.begin() as conn:
+        conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    admin.dispose()
+    url = make_url(PG_URL).update_query_dict({"options": f"-csearch_path={schema}"})
+    rendered = url.render_as_string(hide_password=False)
+    engine = make_engine(rendered)
+    upgrade(engine)
+    engine.dispose()
+    yield rendered
+    admin = make_engine(PG_URL)
+    with admin.begin() as conn:
+        conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+    admin.dispose()
+
+
+@pytest.mark.skipif(PG_URL is None, reason="PostgreSQL not reachable (set SEVASETU_TEST_PG_URL)")
+def test_hospital_events_queue_in_the_window_and_replay_exactly_once_at_the_target(
+    request, tmp_path: Path, second_pg_schema: str
+):
+    origin = _context("postgresql", tmp_path, "national", request)
+    settings = origin.settings.model_copy(
+        update={"database_url": second_pg_schema, "secret_key": "wb-sdc-secret-key-0123456789"}
+    )
+    target = AppContext(
+        settings,
+        sms=RecordingSms(),
+        clock=FakeClock(datetime(2026, 11, 20, 6, 30, tzinfo=UTC)),
+        passwords=Argon2Passwords(time_cost=1, memory_cost=1024),
+    )
+    load_geography(target)
+    try:
+        _populate(origin)
+        admin = Principal(
+            kind="user",
+            id="wb-admin",
+            role=Role.STATE_ADMIN,
+            name="admin",
+            area_code=STATE,
+            state_code=STATE,
+        )
+        load_schemes(origin, admin, [p for p in scheme_files() if p.name == "west-bengal.toml"])
+        with origin.uow() as uow:
+            kept, lost = (
+                uow.conn.execute(
+                    select(t.people.c.id)
+                    .where(t.people.c.state_code == STATE)
+                    .order_by(t.people.c.id)
+                    .limit(2)
+                )
+                .scalars()
+                .all()
+            )
+        kept_card = issue_for_operator(origin, kept, "WB-SWASTHYA-SATHI")
+        lost_card = issue_for_operator(origin, lost, "WB-SWASTHYA-SATHI")
+        revoke_card(origin, lost_card.card_id, "reported lost")
+        report = rehearse(
+            origin, target, STATE, tmp_path / "move", target_name="wb-sdc", load_per_second=50
+        )
+        assert report.switched and report.identical
+        assert [n for n, _ in report.steps][-1] == "replay hospital events"
+        assert {"eligibility_cards", "hospital_events"} <= {d.name for d in report.target}
+        for a, b in zip(report.origin, report.target, strict=True):
+            assert (a.live_rows, a.live_sha256) == (b.live_rows, b.live_sha256), a.name
+        desk = report.hospital
+        assert desk is not None and desk.scheme == "WB-SWASTHYA-SATHI" and desk.cards == 20
+        # Events queued in the window met the 503 and went to the target after the switch.
+        assert desk.replays_refused >= 1 and desk.replayed >= 1
+        assert desk.queued == desk.admissions + desk.discharges
+        assert desk.recorded_at_origin + desk.replayed == desk.queued
+        assert desk.already_recorded == desk.queued  # the whole queue sent again: a no-op
+        assert (desk.lost, desk.duplicated, desk.refused) == (0, 0, 0) and desk.exactly_once
+        with target.engine.connect() as conn:
+            at_target = conn.execute(select(func.count()).select_from(t.hospital_events)).scalar()
+        assert at_target == desk.queued
+        # The cards issued at the origin verify at the target (its JWKS publishes the origin's
+        # keys) and a card revoked there stays revoked.
+        assert verify_with_issuer(target, kept_card.jws).person_id == kept
+        with pytest.raises(CardRevoked, match="reported lost"):
+            verify_with_issuer(target, lost_card.jws)
+    finally:
+        origin.close()
+        target.close()

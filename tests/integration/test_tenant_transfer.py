@@ -5,18 +5,28 @@ from __future__ import annotations
 import json
 import shutil
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import UTC, date, datetime, time
 from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from sqlalchemy import func, insert, select, text, update
+from sqlalchemy.engine import make_url
 
+from sevasetu.adapters.certificates import shc
 from sevasetu.adapters.db import tables as t
 from sevasetu.adapters.db.engine import make_engine
-from sevasetu.adapters.db.migrate import head_revision
+from sevasetu.adapters.db.migrate import head_revision, upgrade
 from sevasetu.adapters.db.tables import metadata
 from sevasetu.adapters.passwords import Argon2Passwords
-from sevasetu.adapters.tenant.bundle import MANIFEST, SIGNATURE
+from sevasetu.adapters.tenant.bundle import (
+    MANIFEST,
+    SIGNATURE,
+    TableWriter,
+    read_lines,
+    sign_manifest,
+)
 from sevasetu.adapters.tenant.rows import canonical_rows
 from sevasetu.adapters.tenant.scope import RULES, exported_tables, unruled
 from sevasetu.bootstrap import AppContext
@@ -24,8 +34,10 @@ from sevasetu.config import Settings
 from sevasetu.domain.tenancy import (
     BundleRefused,
     ImportFailed,
+    Manifest,
     SchemaVersionMismatch,
     TargetHoldsOtherData,
+    canonical_line,
 )
 from sevasetu.services import certificates
 from sevasetu.services.areas import load_geography
@@ -40,15 +52,15 @@ from ..fakes import FakeClock, RecordingSms
 
 STATE = "IN-WB"
 HEAD = head_revision()
+_NO_PG = pytest.mark.skipif(PG_URL is None, reason="no PG")
 PAIRS = [
-    ("sqlite", "sqlite"),
-    pytest.param(
-        ("sqlite", "postgresql"), marks=pytest.mark.skipif(PG_URL is None, reason="no PG")
-    ),
-    pytest.param(
-        ("postgresql", "sqlite"), marks=pytest.mark.skipif(PG_URL is None, reason="no PG")
-    ),
+    pytest.param(("sqlite", "sqlite"), id="sqlite-sqlite"),
+    pytest.param(("sqlite", "postgresql"), marks=_NO_PG, id="sqlite-postgresql"),
+    pytest.param(("postgresql", "sqlite"), marks=_NO_PG, id="postgresql-sqlite"),
+    # Both ends written and read by the server itself (adapters.tenant.rows and .load).
+    pytest.param(("postgresql", "postgresql"), marks=_NO_PG, id="postgresql-postgresql"),
 ]
+SAME_KIND = [PAIRS[0], PAIRS[3]]
 
 
 def test_every_table_is_state_scoped_or_has_a_rule():
@@ -58,13 +70,34 @@ def test_every_table_is_state_scoped_or_has_a_rule():
     assert sorted(set(RULES) - set(metadata.tables)) == [], "a rule names no table"
 
 
-def _context(kind: str, tmp: Path, name: str, request: pytest.FixtureRequest) -> AppContext:
+@pytest.fixture(scope="module")
+def pg_target_url(pg_schema_url: str) -> Iterator[str]:
+    """A second PostgreSQL schema at the head revision: the target of a PostgreSQL pair."""
+    schema = f"{parse_qs(urlsplit(pg_schema_url).query)['options'][0].split('=')[1]}_target"
+    admin = make_engine(PG_URL or "")
+    with admin.begin() as conn:
+        conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    url = make_url(PG_URL or "").update_query_dict({"options": f"-csearch_path={schema}"})
+    rendered = url.render_as_string(hide_password=False)
+    engine = make_engine(rendered)
+    upgrade(engine)
+    engine.dispose()
+    yield rendered
+    with admin.begin() as conn:
+        conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+    admin.dispose()
+
+
+def _context(
+    kind: str, tmp: Path, name: str, request: pytest.FixtureRequest, second: bool = False
+) -> AppContext:
     if kind == "sqlite":
         path = tmp / f"{name}.db"
         shutil.copy(request.getfixturevalue("sqlite_template"), path)
         url = f"sqlite:///{path}"
     else:
-        url = request.getfixturevalue("pg_schema_url")
+        url = request.getfixturevalue("pg_target_url" if second else "pg_schema_url")
         engine = make_engine(url)
         with engine.begin() as conn:
             names = ", ".join(f'"{x.name}"' for x in metadata.sorted_tables)
@@ -166,7 +199,7 @@ def contexts(
 ) -> Iterator[tuple[AppContext, AppContext]]:
     origin_kind, target_kind = request.param
     origin = _context(origin_kind, tmp_path, "origin", request)
-    target = _context(target_kind, tmp_path, "target", request)
+    target = _context(target_kind, tmp_path, "target", request, second=origin_kind == target_kind)
     yield origin, target
     origin.close()
     target.close()
@@ -209,7 +242,7 @@ def test_a_state_moves_with_every_row_identical_and_a_second_import_is_a_no_op(c
     assert _state_rows(target) == _state_rows(origin)
 
 
-@pytest.mark.parametrize("contexts", PAIRS[:1], indirect=True)
+@pytest.mark.parametrize("contexts", SAME_KIND, indirect=True)
 def test_verify_names_the_missing_extra_and_changed_keys(contexts, tmp_path):
     origin, _ = contexts
     _populate(origin)
@@ -235,7 +268,7 @@ def test_verify_names_the_missing_extra_and_changed_keys(contexts, tmp_path):
     assert by_name["people"].same
 
 
-@pytest.mark.parametrize("contexts", PAIRS[:1], indirect=True)
+@pytest.mark.parametrize("contexts", SAME_KIND, indirect=True)
 def test_bad_bundles_are_refused_with_the_reason_and_nothing_is_written(contexts, tmp_path):
     origin, target = contexts
     _populate(origin)
@@ -332,3 +365,63 @@ def test_a_failure_in_the_middle_of_the_import_leaves_the_target_as_it_was(conte
         assert conn.execute(select(func.count()).select_from(t.people)).scalar_one() == (
             count_before
         )
+
+
+def _constraints(ctx: AppContext) -> list[tuple[str, str]]:
+    with ctx.engine.connect() as conn:
+        return sorted(conn.execute(text(
+            "SELECT conrelid::regclass::text, conname FROM pg_constraint "
+            "WHERE connamespace = current_schema()::regnamespace "
+            "UNION ALL SELECT indrelid::regclass::text, indexrelid::regclass::text FROM pg_index "
+            "WHERE indrelid::regclass::text IN ('people', 'vaccinations', 'households')"
+        )).all())  # fmt: skip
+
+
+def _resigned(origin: AppContext, bundle: Path, table: str, edit) -> None:  # type: ignore[no-untyped-def]
+    """Rewrite one table file with ``edit`` applied to each row and sign the bundle again with
+    the origin's key: a bundle a trusted origin could have made from inconsistent rows."""
+    manifest = Manifest.from_json(json.loads((bundle / MANIFEST).read_bytes()))
+    entry = manifest.table(table)
+    assert entry is not None
+    rows = [edit(json.loads(line)) for line in read_lines(bundle / entry.file)]
+    (bundle / entry.file).unlink()
+    writer = TableWriter(bundle, table)
+    for row in rows:
+        writer.write(canonical_line(row))
+    file_hash, content_hash = writer.close()
+    tables = [replace(e, file_sha256=file_hash, content_sha256=content_hash, rows=len(rows))
+              if e.name == table else e for e in manifest.tables]  # fmt: skip
+    key = certificates.active_key(origin)
+    private = shc.load_private_key(key.private_pem, certificates._passphrase(origin))
+    sign_manifest(bundle, replace(manifest, tables=tables), private)
+
+
+@pytest.mark.parametrize("contexts", [PAIRS[1], PAIRS[3]], indirect=True)
+def test_a_foreign_key_checked_after_a_bulk_load_fails_it_and_keeps_every_constraint(
+    contexts, tmp_path
+):
+    """Into a deployment holding nobody yet, PostgreSQL's indexes and foreign keys are built
+    after the rows: a row pointing at something the target lacks still fails the import,
+    naming the table, and the dropped constraints come back with the rollback."""
+    origin, target = contexts
+    _populate(origin)
+    bundle = tmp_path / "bundle"
+    export_state(origin, STATE, bundle)
+    trusted = json.loads(_jwks_file(origin, tmp_path).read_text())
+    at = [c.name for c in t.vaccinations.columns].index("person_id")
+
+    def stray(row: list) -> list:  # type: ignore[type-arg]
+        return [*row[:at], "nobody-here", *row[at + 1 :]] if row[1] == first else row
+
+    with origin.engine.connect() as conn:
+        first = conn.execute(select(func.min(t.vaccinations.c.id)).where(
+            t.vaccinations.c.state_code == STATE)).scalar_one()  # fmt: skip
+    assert first is not None
+    _resigned(origin, bundle, "vaccinations", stray)
+    before, constraints = _state_rows(target), _constraints(target)
+    with pytest.raises(ImportFailed, match=r"Importing vaccinations failed \(.*foreign key"):
+        import_bundle(target, bundle, trusted)
+    assert _state_rows(target) == before
+    assert _constraints(target) == constraints
+    with target.engine.connect() as conn:
+        assert conn.execute(select(func.count()).select_from(t.people)).scalar_one() == 0

@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from sevasetu.domain.errors import InvalidInput
 from sevasetu.domain.linkage import (
     Candidate,
     Decision,
     Thresholds,
+    birth_range,
     birth_year,
     decide,
     keeps,
 )
+from sevasetu.domain.people import age_in_years
 
 RULE = Thresholds(auto=10.0, review=4.0, margin=3.0)
 
@@ -55,3 +59,25 @@ def test_a_birth_year_from_a_date_or_an_age() -> None:
     assert birth_year(date(1980, 5, 2), None, None) == 1980
     assert birth_year(None, 40, date(2021, 6, 1)) == 1981
     assert birth_year(None, 40, None) is None and birth_year(None, None, None) is None
+
+
+def test_a_birth_range_from_a_date_or_an_age() -> None:
+    assert birth_range(date(1980, 5, 2), None, None) == (date(1980, 5, 2), date(1980, 5, 2))
+    # 40 on 2021-06-01: born after 1980-06-01 (then 41) and at the latest on 1981-06-01.
+    assert birth_range(None, 40, date(2021, 6, 1)) == (date(1980, 6, 2), date(1981, 6, 1))
+    assert birth_range(None, 3, date(2024, 2, 29)) == (date(2020, 3, 1), date(2021, 2, 28))
+    assert birth_range(None, 40, None) is None and birth_range(None, None, None) is None
+
+
+@given(
+    born=st.dates(min_value=date(1900, 1, 1), max_value=date(2024, 12, 31)),
+    days=st.integers(min_value=0, max_value=120 * 366),
+)
+def test_the_birth_range_of_an_age_holds_exactly_the_dates_of_that_age(born, days) -> None:
+    as_of = born + timedelta(days=days)
+    age = age_in_years(born, as_of)
+    earliest, latest = birth_range(None, age, as_of)  # type: ignore[misc]
+    assert earliest <= born <= latest
+    # One day outside either end is another age on that day.
+    assert age_in_years(earliest - timedelta(days=1), as_of) == age + 1
+    assert age_in_years(latest + timedelta(days=1), as_of) == age - 1

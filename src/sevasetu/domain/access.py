@@ -19,6 +19,7 @@ class Role(StrEnum):
     DISTRICT_OFFICER = "district_officer"
     STATE_ADMIN = "state_admin"
     AUDITOR = "auditor"
+    REGISTRAR = "registrar"  # marriage registrar (Bangladesh: the Nikah registrar, kazi)
 
 
 class Action(StrEnum):
@@ -45,6 +46,13 @@ class Action(StrEnum):
     SERVICE_RECORD = "record services given by a department"
     SERVICE_RESOLVE = "resolve queued service records"
     BENEFIT_REVIEW = "review duplicate benefit findings"
+    CARD_ISSUE = "issue and revoke eligibility cards"
+    HOSPITAL_EVENT_RECORD = "record hospital admissions and discharges"
+    SURVEY = "survey households"
+    SURVEY_VERIFY = "verify household surveys"
+    SURVEY_CAMPAIGN = "start the yearly household update"
+    MARRIAGE_CHECK = "check the ages of a couple before a marriage"
+    MARRIAGE_ALERTS = "list the girls and boys to visit against child marriage"
 
 
 _FIELD_WORK = frozenset(
@@ -111,6 +119,30 @@ for _role in (Role.VERIFIER, Role.DISTRICT_OFFICER, Role.STATE_ADMIN):
 for _role in (Role.DISTRICT_OFFICER, Role.STATE_ADMIN):
     PERMISSIONS[_role] = PERMISSIONS[_role] | {Action.BENEFIT_REVIEW}
 
+# Hospital continuity (S4): the scheme's offices issue eligibility cards to people of their
+# area; a hospital's desk (its facility admin) records the admissions and discharges of any
+# card holder of the state, the card being the beneficiary's proof.
+for _role in (Role.FACILITY_ADMIN, Role.DISTRICT_OFFICER, Role.STATE_ADMIN):
+    PERMISSIONS[_role] = PERMISSIONS[_role] | {Action.CARD_ISSUE, Action.HOSPITAL_EVENT_RECORD}
+
+# Child marriage (S3): the registrar checks a couple's ages before registering the marriage
+# (finding a party without a number by searching their area's people, each read audited);
+# the registrar and the officers list the girls and boys approaching the minimum ages.
+PERMISSIONS[Role.REGISTRAR] = frozenset(
+    {Action.PERSON_READ, Action.MARRIAGE_CHECK, Action.MARRIAGE_ALERTS}
+)
+for _role in (Role.DISTRICT_OFFICER, Role.STATE_ADMIN):
+    PERMISSIONS[_role] = PERMISSIONS[_role] | {Action.MARRIAGE_CHECK, Action.MARRIAGE_ALERTS}
+
+# Household surveys (S3): field workers survey; a verifier or the officers verify (never their
+# own survey); the officers start the yearly update (the January campaign).
+for _role in (Role.ASHA, Role.ANM, Role.FACILITY_ADMIN, Role.DISTRICT_OFFICER, Role.STATE_ADMIN):
+    PERMISSIONS[_role] = PERMISSIONS[_role] | {Action.SURVEY}
+for _role in (Role.VERIFIER, Role.DISTRICT_OFFICER, Role.STATE_ADMIN):
+    PERMISSIONS[_role] = PERMISSIONS[_role] | {Action.SURVEY_VERIFY}
+for _role in (Role.DISTRICT_OFFICER, Role.STATE_ADMIN):
+    PERMISSIONS[_role] = PERMISSIONS[_role] | {Action.SURVEY_CAMPAIGN}
+
 # A manager may create users of a lower rank only.
 RANK: dict[Role, int] = {
     Role.CITIZEN: 0,
@@ -119,6 +151,7 @@ RANK: dict[Role, int] = {
     Role.VERIFIER: 1,
     Role.FACILITY_ADMIN: 2,
     Role.AUDITOR: 2,
+    Role.REGISTRAR: 1,
     Role.DISTRICT_OFFICER: 3,
     Role.STATE_ADMIN: 4,
 }

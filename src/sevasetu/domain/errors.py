@@ -169,6 +169,14 @@ class NotFound(DomainError):
     template = "No {what} was found with the id {id}."
 
 
+class UnknownIdentifier(DomainError):
+    """Nobody in the registry holds the number (the marriage check names its parties so)."""
+
+    code = "unknown-identifier"
+    kind = "not_found"
+    template = "Nobody in the registry holds the {kind} number {number}."
+
+
 class NotAuthenticated(DomainError):
     code = "not-authenticated"
     kind = "unauthorized"
@@ -295,6 +303,34 @@ class CertificateRevoked(DomainError):
     template = "The certificate was revoked on {day}: {reason}."
 
 
+# --- hospital continuity: eligibility cards and hospital events -------------------------------
+
+
+class CardInvalid(DomainError):
+    """An eligibility card that does not verify: malformed, unknown key, bad signature."""
+
+    code = "card-invalid"
+    template = "The eligibility card is not valid: {reason}."
+
+
+class CardRevoked(DomainError):
+    code = "card-revoked"
+    template = "The eligibility card was revoked on {day}: {reason}."
+
+
+class CardExpired(DomainError):
+    code = "card-expired"
+    template = "The eligibility card is valid from {valid_from} until {valid_until}, not on {day}."
+
+
+class HospitalEventConflict(DomainError):
+    """The same idempotency key (or event id) already recorded a different event."""
+
+    code = "hospital-event-conflict"
+    kind = "conflict"
+    template = "The event {key} was already recorded with different details."
+
+
 # --- sessions and bookings ------------------------------------------------------------------
 
 
@@ -396,3 +432,19 @@ class RowRejected(InvalidInput):
     """One row cannot be taken; the import goes on and the row goes to the rejects file."""
 
     code = "rejected-row"
+
+
+# --- household surveys (domain.surveys) ----------------------------------------------------
+
+
+class DuplicateMember(DomainError):
+    """One person listed twice in a household's roster: refused before anything is saved."""
+
+    code = "duplicate-member"
+    template = "Members {first} and {second} are the same person listed twice ({why})."
+
+
+class SurveyStateConflict(DomainError):
+    code = "survey-state-conflict"
+    kind = "conflict"
+    template = "This survey is {status}; it cannot become {wanted}."

@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from .errors import DomainError, ImportFileError, RowRejected
 from .identifiers import IdentifierKind, normalize_identifier, normalize_phone
@@ -26,8 +26,7 @@ _AGE = re.compile(r"(\d{1,3})(?:\s*(?:y|yr|yrs|year|years)\.?)?", re.IGNORECASE)
 AreaLookup = Callable[[str], "str | None"]
 
 
-@dataclass(frozen=True, slots=True)
-class ImportedDose:
+class ImportedDose(NamedTuple):  # a tuple: a million of them are made in an import
     schedule: str
     dose_code: str
     given_on: date
@@ -148,8 +147,8 @@ class RowReader:
         """Text cells stripped (dates from a spreadsheet kept as dates), as wide as the header,
         plus the empty cell that unmapped fields read."""
         try:
-            cells: list[Any] = [v.strip() for v in values]
-        except AttributeError:
+            cells: list[Any] = list(map(str.strip, values))
+        except TypeError:
             cells = [v if isinstance(v, date) else cell_text(v) for v in values]
         if len(cells) < self.width:
             cells += [""] * (self.width - len(cells))
@@ -342,8 +341,9 @@ class RowReader:
                     area_code = self._districts[key] = dose.districts.get(
                         fold(district)
                     ) or self.district_of(district)
-            if any(d.schedule == dose.schedule and d.dose_code == code for d in row.doses):
-                raise _reject(dose.date_column, f"a second {code} in the same row.")
+            for d in row.doses:
+                if d.schedule == dose.schedule and d.dose_code == code:
+                    raise _reject(dose.date_column, f"a second {code} in the same row.")
             if born is not None and given < born:
                 raise _reject(dose.date_column, f"{given.isoformat()} is before the date of "
                               f"birth {born.isoformat()}.")  # fmt: skip

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from enum import StrEnum
 
 from .areas import AreaLevel, AreaTree
@@ -113,6 +113,29 @@ def birth_year(
     if age_years is not None and age_as_of is not None:
         return age_as_of.year - age_years
     return None
+
+
+def birth_range(
+    birth_date: date | None, age_years: int | None, age_as_of: date | None
+) -> tuple[date, date] | None:
+    """The first and last birth dates a record allows: its date twice, or the year-long span
+    an age in whole years on a known day implies (40 on 2021-06-01: born from 1980-06-02 to
+    1981-06-01). The model calls a date inside the span consistent with the age, which an
+    implied birth year (right only about half the time) cannot say."""
+    if birth_date is not None:
+        return birth_date, birth_date
+    if age_years is None or age_as_of is None:
+        return None
+    latest = _years_before(age_as_of, age_years)
+    earliest = _years_before(age_as_of, age_years + 1) + timedelta(days=1)
+    return earliest, latest
+
+
+def _years_before(day: date, years: int) -> date:
+    year = day.year - years
+    if day.month == 2 and day.day == 29 and not (year % 4 == 0 and (year % 100 or year % 400 == 0)):
+        return date(year, 2, 28)
+    return day.replace(year=year)
 
 
 def district_of(tree: AreaTree, code: str | None) -> str | None:

@@ -108,6 +108,7 @@ class Session:
     cancel_reason: str = ""
     created_by: str = ""
     created_at: datetime | None = None
+    facility_name: str = ""  # read with the session for its messages; "" when not read
 
     def open_for_booking(self, today: date) -> None:
         """Raise SessionNotOpen unless the session can still take bookings on ``today``."""

@@ -10,14 +10,18 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
+from .commands import area_reports as _area_reports  # noqa: F401 - registers report commands
+from .commands import cards as card_commands
 from .commands import certificates, context, duelist, err, friendly, out, reports, stock, worker
 from .commands import chat as chat_commands
+from .commands import desk as desk_commands
 from .commands import imports as import_commands
 from .commands import ledger_reports as _ledger_reports  # noqa: F401 - registers report commands
 from .commands import legacy as legacy_commands
 from .commands import linkage as linkage_commands
 from .commands import maintenance as maintenance_commands
 from .commands import services as services_commands
+from .commands import surveys as survey_commands
 from .commands import tenant as tenant_commands
 from .commands import whatsapp as whatsapp_commands
 
@@ -56,6 +60,9 @@ legacy_commands.app.command("links")(linkage_commands.links)
 app.add_typer(import_commands.app, name="import")
 app.add_typer(services_commands.schemes_app, name="schemes")  # the services ledger
 app.add_typer(services_commands.services_app, name="services")
+app.add_typer(card_commands.app, name="card")  # hospital continuity
+app.add_typer(desk_commands.app, name="desk")
+app.add_typer(survey_commands.app, name="survey")  # household surveys, the January update
 
 
 @app.command()

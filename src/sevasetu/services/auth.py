@@ -148,6 +148,12 @@ class PrincipalCache:
         self._entries.pop(token_hash, None)
 
 
+def cached_principal(ctx: Context, token: str) -> Principal | None:
+    """Who holds the token if this process looked it up within the cache's few seconds; no
+    database, so an event loop may ask (``principal_for_token`` answers otherwise)."""
+    return ctx.principals.get(_token_hash(token), ctx.now())
+
+
 def principal_for_token(ctx: Context, token: str) -> Principal:
     key, now = _token_hash(token), ctx.now()
     cached = ctx.principals.get(key, now)

@@ -138,6 +138,13 @@ def revoke(ctx: Context, person_id: str, reason: str, actor: str = "cli") -> int
     return len(keys)
 
 
+def signing_key(ctx: Context) -> tuple[Any, str]:
+    """The active private key, ready to sign, and its kid (for the other signed documents:
+    eligibility cards, tenant bundles)."""
+    key = active_key(ctx)
+    return shc.load_private_key(key.private_pem, _passphrase(ctx)), key.kid
+
+
 # --- issuing -----------------------------------------------------------------------------
 
 

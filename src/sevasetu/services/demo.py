@@ -50,6 +50,7 @@ DEMO_USERS: tuple[tuple[str, str, str, str, str], ...] = (
     ("auditor.wb", "auditor", "IN-WB", "en", "West Bengal auditor"),
     ("asha.raigarh", "asha", "IN-CG-RGH-PUS", "hi", "Sunita Sahu"),
     ("asha.tala", "asha", "BD-D-SAT-TAL-TAL", "bn", "Rokeya Khatun"),
+    ("registrar.tala", "registrar", "BD-D-SAT-TAL", "bn", "Kazi Abdul Mannan"),
     ("admin.cg", "state_admin", "IN-CG", "en", "Chhattisgarh state administrator"),
     ("admin.bd", "state_admin", "BD-D", "en", "Khulna division administrator"),
 )

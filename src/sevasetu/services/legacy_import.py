@@ -8,7 +8,6 @@ then decides which registry person each staged record is.
 
 from __future__ import annotations
 
-import gc
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +21,7 @@ from ..domain.legacy_rows import ImportedRow, RowReader, cell_text
 from ..domain.people import is_secret
 from .audit import record
 from .ports import Context
-from .staging_writer import StagingWriter, TimeOrderedIds
+from .staging_writer import BatchWriter, RejectSink, TimeOrderedIds, read_in_process
 from .tabular_import import (
     ImportSummary,
     Progress,
@@ -102,20 +101,13 @@ def _stage(
         before = staging.row_ids(state, source)
         default_prefix = f"{sha[:12]}-"
         new_id = TimeOrderedIds(now)
-        writer = StagingWriter(staging)
-        # Millions of short-lived tuples and no cycles among them: the cyclic collector would
-        # scan the growing heap over and over for nothing.
-        collecting = gc.isenabled()
-        gc.disable()
-        try:
-            read = _read_rows(ctx, reader, table, writer, rejects, progress, batch_size,
+
+        def read_all(writer: BatchWriter, rejected: RejectSink, progressed: Progress) -> int:
+            return _read_rows(ctx, reader, table, writer, rejected, progressed, batch_size,
                               state=state, source=source, import_id=import_id, now=now,
                               before=before, prefix=default_prefix, new_id=new_id)  # fmt: skip
-        finally:
-            if collecting:
-                gc.enable()
-            writer.close()
-        imported, doses_staged = writer.records, writer.doses
+
+        read, imported, doses_staged = read_in_process(read_all, staging, rejects, progress)
         if progress is not None:
             progress(read)
         if read == 0:
@@ -137,7 +129,7 @@ def _stage(
 
 
 def _read_rows(
-    ctx: Context, reader: RowReader, table: Any, writer: StagingWriter, rejects: Rejects,
+    ctx: Context, reader: RowReader, table: Any, writer: BatchWriter, rejects: RejectSink,
     progress: Progress | None, batch_size: int, *, state: str, source: str, import_id: str,
     now: Any, before: set[str], prefix: str, new_id: TimeOrderedIds,
 ) -> int:  # fmt: skip

@@ -23,6 +23,7 @@ from ..domain.linkage import (
     ModelNotTrainable,
     Thresholds,
     TooFewRecords,
+    birth_range,
     birth_year,
     decide,
     district_of,
@@ -94,26 +95,43 @@ def _sides(ctx: Context, state: str, source: str, step: Step) -> tuple[list[Any]
 
     with ctx.uow() as uow:
         step("reading the legacy records")
-        legacy = [
+        legacy = []
+        for rid, key, sex, born, age, as_of, area, phone, id_hash in uow.linkage.legacy_side(
+            state, source
+        ):
+            span = birth_range(born, age, as_of)
+            earliest, latest = span if span is not None else (None, None)
+            legacy.append(
+                (
+                    rid,
+                    key,
+                    sex,
+                    iso(born),
+                    birth_year(born, age, as_of),
+                    iso(earliest),
+                    iso(latest),
+                    area,
+                    district(area),
+                    phone,
+                    id_hash,
+                )
+            )
+        kind = uow.linkage.identifier_kind(state, source)
+        step("reading the registry")
+        registry = [
             (
-                rid,
+                pid,
                 key,
                 sex,
-                iso(born),
-                birth_year(born, age, as_of),
+                (b := born.isoformat()),
+                born.year,
+                b,
+                b,
                 area,
                 district(area),
                 phone,
                 id_hash,
             )
-            for rid, key, sex, born, age, as_of, area, phone, id_hash in uow.linkage.legacy_side(
-                state, source
-            )
-        ]
-        kind = uow.linkage.identifier_kind(state, source)
-        step("reading the registry")
-        registry = [
-            (pid, key, sex, born.isoformat(), born.year, area, district(area), phone, id_hash)
             for pid, key, sex, born, area, phone, id_hash in uow.linkage.registry_side(state, kind)
         ]
     return legacy, registry

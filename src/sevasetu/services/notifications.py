@@ -56,8 +56,10 @@ def recipient_for(uow: UnitOfWork, booked_by: str, person: Person) -> Recipient 
 
 def booking_params(uow: UnitOfWork, person: Person, session: Session, booking: Booking,
                    **extra: Any) -> dict[str, Any]:  # fmt: skip
-    facility = next(iter(uow.areas.facilities_by_code([session.spec.facility_code])), None)
-    place = session.spec.site or (facility.name if facility else session.spec.facility_code)
+    place = session.spec.site or session.facility_name
+    if not place:  # a session not read with its facility's name
+        facility = next(iter(uow.areas.facilities_by_code([session.spec.facility_code])), None)
+        place = facility.name if facility else session.spec.facility_code
     return {
         "name": person.name, "dose": booking.dose_code, "place": place,
         "day": session.spec.day.isoformat(),

@@ -69,6 +69,11 @@ class UnitOfWork(Protocol):
     service_records: Any
     benefit_findings: Any
     priority: Any
+    marriage: Any
+    statistics: Any
+    surveys: Any
+    eligibility_cards: Any
+    hospital_events: Any
 
     def __enter__(self) -> UnitOfWork: ...
     def __exit__(

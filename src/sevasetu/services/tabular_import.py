@@ -71,12 +71,17 @@ def already_imported(source: str, path: Path, found: Any) -> ImportSummary:
 
 
 def prepare_file(
-    ctx: Context, path: Path, mapping_path: Path, source: str, scope: Callable[[ImportMapping], str]
+    ctx: Context,
+    path: Path,
+    mapping_path: Path,
+    source: str,
+    scope: Callable[[ImportMapping], str],
+    read: Callable[[Path], tuple[ImportMapping, str]] | None = None,
 ) -> PreparedFile:
     """Read and check the mapping against the areas, name the state (``scope`` says which
     code the caller was given), check the file is there and look for an earlier import of it.
     Every refusal here comes before anything is written."""
-    mapping, mapping_sha = read_mapping(mapping_path)
+    mapping, mapping_sha = (read or read_mapping)(mapping_path)
     tree = ctx.area_tree()
     state = state_of(tree, scope(mapping))
     check_mapping(tree, mapping, state)
@@ -92,6 +97,12 @@ def prepare_file(
 
 def read_mapping(path: Path) -> tuple[ImportMapping, str]:
     """The mapping in a TOML file and the file's sha256."""
+    doc, sha = read_toml(path)
+    return parse_mapping(doc), sha
+
+
+def read_toml(path: Path) -> tuple[dict[str, Any], str]:
+    """A mapping file's TOML document and the file's sha256, or a MappingError naming it."""
     try:
         data = path.read_bytes()
     except OSError as error:
@@ -105,7 +116,7 @@ def read_mapping(path: Path) -> tuple[ImportMapping, str]:
     except tomllib.TOMLDecodeError as error:
         raise MappingError("mapping", reason=f"The mapping file {path.name} is not valid TOML: "
                            f"{error}.") from None  # fmt: skip
-    return parse_mapping(doc), hashlib.sha256(data).hexdigest()
+    return doc, hashlib.sha256(data).hexdigest()
 
 
 def check_mapping(tree: AreaTree, mapping: ImportMapping, state_code: str | None) -> None:

@@ -1,8 +1,10 @@
 """``tenant export``: a state's rows from every table, as a bundle signed by this deployment.
 
 One consistent snapshot (REPEATABLE READ on PostgreSQL, one read transaction on SQLite), each
-table streamed to its file in primary-key order. Run it inside a maintenance window so that
-nothing changes after the snapshot (``tenant rehearse`` does).
+table streamed to its file in primary-key order (``adapters.tenant.rows.canonical_chunks``:
+on PostgreSQL the server writes the lines of most tables itself, two tables at a time on two
+connections sharing the snapshot: ``adapters.tenant.parallel``). Run it inside a maintenance
+window so that nothing changes after the snapshot (``tenant rehearse`` does).
 """
 
 from __future__ import annotations
@@ -13,13 +15,14 @@ from pathlib import Path
 from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric import ec
-from sqlalchemy import Connection, Engine, select
+from sqlalchemy import Connection, Engine, Table, select
 
 from ..adapters.certificates import shc
 from ..adapters.db import tables as t
 from ..adapters.db.migrate import current_revision
 from ..adapters.tenant.bundle import MANIFEST, TableWriter, sign_manifest, trusted_keys
-from ..adapters.tenant.rows import canonical_rows, kind_of, primary_key
+from ..adapters.tenant.parallel import each_table
+from ..adapters.tenant.rows import canonical_chunks, kind_of, primary_key
 from ..adapters.tenant.scope import exported_tables, rule_of
 from ..domain.areas import TENANT_LEVELS
 from ..domain.errors import InvalidInput, UnknownArea
@@ -59,26 +62,30 @@ def export_state(
     engine: Engine = ctx.engine  # type: ignore[attr-defined]
     version = current_revision(engine) or ""
     out.mkdir(parents=True, exist_ok=True)
-    entries = []
     exported_at = ctx.now()
+
+    def write(conn: Connection, table: Table) -> TableEntry:
+        writer = TableWriter(out, table.name)
+        try:
+            for block in canonical_chunks(conn, table, code):
+                writer.write_block(block)
+                if progress is not None:
+                    progress(table.name, writer.rows)
+        finally:
+            file_hash, content_hash = writer.close()
+        if progress is not None:
+            progress(table.name, writer.rows)
+        return TableEntry(
+            name=table.name, rule=rule_of(table).kind,  # type: ignore[union-attr]
+            file=writer.file, columns=[c.name for c in table.columns],
+            kinds=[kind_of(c) for c in table.columns], primary_key=primary_key(table),
+            rows=writer.rows, file_sha256=file_hash, content_sha256=content_hash,
+        )  # fmt: skip
+
+    tables = exported_tables()
     with snapshot(engine) as conn:
-        for table in exported_tables():
-            writer = TableWriter(out, table.name)
-            try:
-                for _, line in canonical_rows(conn, table, code):
-                    writer.write(line)
-                    if progress is not None and writer.rows % 10_000 == 0:
-                        progress(table.name, writer.rows)
-            finally:
-                file_hash, content_hash = writer.close()
-            if progress is not None:
-                progress(table.name, writer.rows)
-            entries.append(TableEntry(
-                name=table.name, rule=rule_of(table).kind,  # type: ignore[union-attr]
-                file=writer.file, columns=[c.name for c in table.columns],
-                kinds=[kind_of(c) for c in table.columns], primary_key=primary_key(table),
-                rows=writer.rows, file_sha256=file_hash, content_sha256=content_hash,
-            ))  # fmt: skip
+        written = each_table(engine, conn, tables, write)
+    entries = [written[table.name] for table in tables]
     manifest = Manifest(code, version, str(ctx.settings.base_url), exported_at, key.kid, entries)
     sign_manifest(out, manifest, private)
     assert (out / MANIFEST).is_file()

@@ -3,7 +3,10 @@
 Maintenance on (both sides), export, import, verify both sides against the bundle, switch
 (record which deployment now keeps the state), maintenance off; all the while a small load
 generator keeps reading the state at the origin and tries to write (refused during the window,
-as a 503 would be). The origin keeps its copy as the backup and refuses writes from then on.
+as a 503 would be), and a hospital desk keeps admitting and discharging card holders into its
+local queue, whose replays meet the 503 until the switch and then go to the target, where each
+event must arrive exactly once (``rehearsal_desk``). The origin keeps its copy as the backup
+and refuses writes from then on.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ from ..domain.tenancy import TableDifference
 from . import certificates
 from .maintenance import start_maintenance, stop_maintenance
 from .ports import Context
+from .rehearsal_desk import HospitalDesk, HospitalTally, hospital_scheme
 from .tenant_export import export_state, state_code_of
 from .tenant_import import import_bundle
 from .tenant_switch import record_switch
@@ -50,6 +54,7 @@ class RehearsalReport:
     origin: list[TableDifference] = field(default_factory=list)
     target: list[TableDifference] = field(default_factory=list)
     load: LoadTally = field(default_factory=LoadTally)
+    hospital: HospitalTally | None = None  # None when the state has no health-service scheme
     switched: bool = False
 
     @property
@@ -61,11 +66,21 @@ class LoadGenerator:
     """A bounded, steady trickle of reads (a person, the published keys) and writes (a
     person's row touched) for the state at the origin, in a thread of its own."""
 
-    def __init__(self, ctx: Context, state_code: str, per_second: float = 20.0) -> None:
+    def __init__(
+        self,
+        ctx: Context,
+        state_code: str,
+        per_second: float = 20.0,
+        desk: HospitalDesk | None = None,
+    ) -> None:
         self.ctx, self.state_code, self.pause = ctx, state_code, 1.0 / per_second
+        self.desk = desk
         self.tally = LoadTally()
         self._stop = threading.Event()
         self._count = threading.Lock()
+        # Held by each probe: the window opens between two probes, never in the middle of a
+        # write that passed the freeze's check just before (its commit would miss the export).
+        self.between_probes = threading.Lock()
         self._pick = random.Random(8)
         with ctx.uow() as uow:
             self.ids = list(uow.conn.execute(  # type: ignore[attr-defined]
@@ -87,9 +102,15 @@ class LoadGenerator:
             self._stop.wait(self.pause)
 
     def probe(self) -> None:
-        """One read and one write attempt, counted."""
+        """One read and one write attempt, counted; one hospital event queued and replayed."""
         if not self.ids:
             return
+        with self.between_probes:
+            self._probe()
+            if self.desk is not None:
+                self.desk.probe()
+
+    def _probe(self) -> None:
         with self._count:
             person_id = self._pick.choice(self.ids)
         outcome = {}
@@ -128,6 +149,7 @@ def rehearse(
     window_minutes: int = 120,
     step: Step | None = None,
     load_per_second: float = 20.0,
+    scheme: str | None = None,
 ) -> RehearsalReport:
     code = state_code_of(origin, state_code)
     bundle = work_dir / f"{code}-bundle"
@@ -135,7 +157,12 @@ def rehearse(
     say = step or (lambda _: None)
     certificates.active_key(origin)  # the key the export signs with, made now if need be
     trusted = certificates.jwks(origin)  # the operator holds both: the origin's keys, as is
-    load = LoadGenerator(origin, code, load_per_second)
+    scheme = scheme or hospital_scheme(origin, code)
+    desk = None
+    if scheme is not None:  # the hospitals' cards are handed out before the day
+        say(f"cards for {scheme} and the hospital desk")
+        desk = HospitalDesk(origin, code, work_dir / f"{code}-desk", scheme)
+    load = LoadGenerator(origin, code, load_per_second, desk)
     load.start()
     started = time.monotonic()
 
@@ -150,11 +177,12 @@ def rehearse(
     reason = f"moving {code} to {target_name}"
     frozen_at = started
     try:
-        frozen_at = time.monotonic()
-        timed("maintenance on", lambda: (
-            start_maintenance(origin, code, until, reason, actor="rehearsal"),
-            start_maintenance(target, code, until, reason, actor="rehearsal")))  # fmt: skip
-        load.probe()  # at least one read and one refused write inside the window, whatever
+        with load.between_probes:
+            frozen_at = time.monotonic()
+            timed("maintenance on", lambda: (
+                start_maintenance(origin, code, until, reason, actor="rehearsal"),
+                start_maintenance(target, code, until, reason, actor="rehearsal")))  # fmt: skip
+        load.probe()  # at least one read, one refused write and one queued event in the window
         timed("export", lambda: export_state(origin, code, bundle))
         timed("import", lambda: import_bundle(target, bundle, trusted))
         report.target = timed(  # type: ignore[assignment]
@@ -175,5 +203,10 @@ def rehearse(
             stop_maintenance(target, code, actor="rehearsal"),
             stop_maintenance(origin, code, actor="rehearsal")))  # fmt: skip
         report.freeze_seconds = time.monotonic() - frozen_at
+        keeper = target if report.switched else origin
+        if desk is not None:  # the hospitals are told where the state is kept now
+            desk.point_at(keeper, "target" if report.switched else "origin")
         report.load = load.stop()
+    if desk is not None:
+        report.hospital = timed("replay hospital events", lambda: desk.finish(keeper))  # type: ignore[assignment]
     return report

@@ -1,9 +1,11 @@
 """WhatsApp: store what arrives, process each conversation in order, send what is queued.
 
 Never lose, never repeat: an inbound message is stored (deduplicated by its message id) before
-the webhook answers; the worker claims a conversation with a conditional UPDATE and processes
-its oldest unprocessed message in one transaction with the replies it queues and the mark
-"processed", so a crash at any point leaves the message to be processed again, once.
+the webhook answers (with the POSTs that arrive together, in one transaction); the worker
+claims conversations with a conditional upsert and processes the oldest unprocessed message
+of each in one transaction with the replies it queues and the mark "processed" (a round of
+many conversations shares that transaction), so a crash at any point leaves the message to be
+processed again, once.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import copy
 import hashlib
 import logging
 from dataclasses import dataclass, replace
+from datetime import datetime
 
 from ..domain.access import Action, Principal, Role, require
 from ..domain.chat_messages import (
@@ -46,21 +49,52 @@ class Received:
     media: int = 0
 
 
+@dataclass(frozen=True, slots=True)
+class Stored:
+    """One POST's share of a group stored together: its new messages (those to fetch media
+    for), how many were duplicates, how many statuses were new or moved forward."""
+
+    new: list[Inbound]
+    duplicates: int
+    statuses: int
+
+
+Post = tuple[list[Inbound], list[StatusUpdate]]  # one webhook POST, parsed
+
+
+def store(ctx: Context, posts: list[Post]) -> list[Stored]:
+    """Store the messages and statuses of one or more webhook POSTs in one transaction, as if
+    one after the other (a message id seen earlier in the group is a duplicate): the
+    webhook's group commit writes the POSTs that arrive together so, each acknowledged only
+    once this commits."""
+    now = ctx.now()
+    rows = [(ctx.new_id(), m) for messages, _ in posts for m in messages]
+    with ctx.uow(write=True) as uow:
+        new_ids = uow.whatsapp.store_inbound(rows, now, now)
+        changed = uow.whatsapp.record_statuses([s for _, sts in posts for s in sts], now)
+        uow.commit()
+    result = []
+    for messages, _ in posts:
+        new = []
+        for m in messages:
+            if m.message_id in new_ids:
+                new_ids.discard(m.message_id)
+                new.append(m)
+        result.append(Stored(new, len(messages) - len(new), 0))
+    if result and changed:  # the count is the group's: told once, with the first POST
+        result[0] = replace(result[0], statuses=changed)
+    return result
+
+
+def fetch_all_media(ctx: Context, new: list[Inbound]) -> int:
+    return sum(fetch_media(ctx, m) for m in new if m.type in MEDIA_TYPES and m.media_id)
+
+
 def receive(ctx: Context, messages: list[Inbound], statuses: list[StatusUpdate]) -> Received:
     """Store one webhook POST's messages and statuses in one transaction, then fetch media."""
-    now = ctx.now()
-    new: list[Inbound] = []
-    changed = 0
-    with ctx.uow(write=True) as uow:
-        for m in messages:
-            uow.whatsapp.touch_conversation(m.wa_id, m.profile_name, min(m.sent_at, now), now)
-            if uow.whatsapp.add_inbound(ctx.new_id(), m, now):
-                new.append(m)
-        for s in statuses:
-            changed += bool(uow.whatsapp.record_status(s, now))
-        uow.commit()
-    fetched = sum(fetch_media(ctx, m) for m in new if m.type in MEDIA_TYPES and m.media_id)
-    return Received(len(new), len(messages) - len(new), changed, fetched)
+    (stored,) = store(ctx, [(messages, statuses)])
+    fetched = fetch_all_media(ctx, stored.new)
+    return Received(len(stored.new), stored.duplicates, stored.statuses, fetched)
 
 
 def fetch_media(ctx: Context, m: Inbound) -> bool:
@@ -86,10 +120,7 @@ def fetch_media(ctx: Context, m: Inbound) -> bool:
 
 def queue_reply(ctx: Context, uow: UnitOfWork, wa_id: str, message: OutboundMessage,
                 notification_id: str | None = None) -> Outbound:  # fmt: skip
-    kind, body = graph_body(message)
-    now = ctx.now()
-    out = Outbound(id=ctx.new_id(), wa_id=wa_id, kind=kind, body=body, created_at=now,
-                   next_attempt_at=now, notification_id=notification_id)  # fmt: skip
+    out = _outbound(ctx, wa_id, message, ctx.now(), notification_id)
     uow.whatsapp.queue(out)
     return out
 
@@ -101,24 +132,31 @@ class Processed:
 
 
 def process_pending(ctx: Context, worker: str, limit: int = 50) -> Processed:
-    """Claim conversations with unprocessed messages and work through each one's messages,
-    oldest first; never two workers on one conversation. A message whose processing fails
-    stops its conversation for this round (the later ones wait behind it); it is tried again
-    next round, and set aside as failed after ``MAX_PROCESSING_ATTEMPTS``."""
+    """Claim conversations with unprocessed messages and work through them in rounds: each
+    round runs the flow for the oldest pending message of every claimed conversation, then
+    queues all their replies, saves all their states and marks all those messages processed
+    in one transaction (the statements and the commit are shared by the round, not paid per
+    message); never two workers on one conversation, each conversation in order.
+
+    A message whose flow fails stops its conversation for this call (the later ones wait
+    behind it) and leaves the others alone; it is tried again next call, and set aside as
+    failed after ``MAX_PROCESSING_ATTEMPTS``. Should the round's transaction fail, each of
+    its conversations is written alone, so one bad conversation never holds up the rest."""
     now = ctx.now()
     with ctx.uow(write=True) as uow:
         claimed = uow.whatsapp.claim_conversations(worker, now, now - CLAIM_TIMEOUT, limit)
         uow.commit()
     processed = failed = 0
     try:
-        for wa_id in claimed:
-            with ctx.uow() as uow:  # read once: only this worker changes it while it holds it
-                conversation = uow.whatsapp.conversation(wa_id)
-                item = uow.whatsapp.next_pending(wa_id)
-            while conversation is not None and item is not None:
-                outcome, item = _process(ctx, worker, conversation, item)
-                processed += outcome == "done"
-                failed += outcome == "failed"
+        if claimed:
+            # Read once: only this worker changes them while it holds them.
+            with ctx.uow() as uow:
+                conversations = uow.whatsapp.conversations(claimed)
+                due = uow.whatsapp.next_pending_of(claimed)
+            while due:
+                done, set_aside, due = _round(ctx, worker, conversations, due)
+                processed += done
+                failed += set_aside
     finally:
         if claimed:
             with ctx.uow(write=True) as uow:
@@ -127,50 +165,107 @@ def process_pending(ctx: Context, worker: str, limit: int = 50) -> Processed:
     return Processed(processed, failed)
 
 
-def _process(
-    ctx: Context, worker: str, conversation: Conversation, item: StoredInbound
-) -> tuple[str | None, StoredInbound | None]:
-    """Process the conversation's oldest pending message; the outcome ("done"; "later" when
-    it failed and will be retried; "failed" when set aside; None when the claim is no longer
-    this worker's) and the next pending message, read in the same unit."""
-    wa_id = conversation.wa_id
-    try:
-        # The flow runs outside the unit below: its steps call services (booking,
+@dataclass(slots=True)
+class _Ran:
+    """One conversation's message run through the flow, waiting to be written."""
+
+    conversation: Conversation
+    working: Conversation
+    item: StoredInbound
+    replies: list[OutboundMessage]
+
+
+def _round(
+    ctx: Context, worker: str, conversations: dict[str, Conversation],
+    due: dict[str, StoredInbound],
+) -> tuple[int, int, dict[str, StoredInbound]]:  # fmt: skip
+    """Process one pending message of each conversation in ``due``; how many were processed,
+    how many set aside as failed, and the next message of each conversation that goes on."""
+    ran: list[_Ran] = []
+    going_on: list[str] = []  # a message set aside as failed: its conversation moves on
+    failed = 0
+    for wa_id, item in due.items():
+        conversation = conversations[wa_id]
+        # The flow runs outside the transaction below: its steps call services (booking,
         # registering) that open their own. Each of those finds what an earlier, crashed run
         # of the same message did, so running it again changes nothing twice. The
-        # conversation is changed on a copy, kept only when the unit below commits.
+        # conversation is changed on a copy, kept only when the transaction commits.
         working = replace(conversation, answers=copy.deepcopy(conversation.answers))
-        replies = chat.handle(ctx, working, item.message)
-        settings_changed = (working.language, working.consent_shown_at) != (
-            conversation.language,
-            conversation.consent_shown_at,
-        )
-        with ctx.uow(write=True) as uow:
-            if not uow.whatsapp.holds(wa_id, worker):
-                return None, None
-            for reply in replies:
-                queue_reply(ctx, uow, wa_id, reply)
-            uow.whatsapp.save_conversation(working, ctx.now(), settings=settings_changed)
-            uow.whatsapp.finish_inbound(item.id, "processed", ctx.now())
-            following = uow.whatsapp.next_pending(wa_id)
-            # Replies, state and the "processed" mark commit together; should a crash lose
-            # the last of these commits, the message is simply processed again.
-            uow.defer_durability()
-            uow.commit()
-        _keep(conversation, working)
-        return "done", following
-    except Exception as exc:
-        log.exception("WhatsApp message %s not processed", item.message.message_id)
-        error = f"{type(exc).__name__}: {exc}"
-        with ctx.uow(write=True) as uow:
-            attempts = uow.whatsapp.count_attempt(item.id, error)
-            if attempts < MAX_PROCESSING_ATTEMPTS:
-                uow.commit()
-                return "later", None  # the later messages wait behind it
+        try:
+            replies = chat.handle(ctx, working, item.message)
+        except Exception as exc:
+            if _failed(ctx, item, exc) == "failed":
+                failed += 1
+                going_on.append(wa_id)
+            continue
+        ran.append(_Ran(conversation, working, item, replies))
+    try:
+        written, following = _write(ctx, worker, ran, going_on)
+    except Exception:
+        log.exception("WhatsApp: a round of %d messages not written; each alone", len(ran))
+        written = []
+        for one in ran:
+            try:
+                written += _write(ctx, worker, [one], [])[0]
+            except Exception as exc:
+                if _failed(ctx, one.item, exc) == "failed":
+                    failed += 1
+                    going_on.append(one.conversation.wa_id)
+        with ctx.uow() as uow:
+            following = uow.whatsapp.next_pending_of(written + going_on)
+    return len(written), failed, following
+
+
+def _write(
+    ctx: Context, worker: str, ran: list[_Ran], going_on: list[str]
+) -> tuple[list[str], dict[str, StoredInbound]]:
+    """Replies, states and "processed" marks of a round in one transaction, for the
+    conversations this worker still holds; those written, and the next pending message of
+    those and of ``going_on``, read in the same transaction."""
+    if not ran and not going_on:
+        return [], {}
+    now = ctx.now()
+    with ctx.uow(write=True) as uow:
+        held = uow.whatsapp.held([r.conversation.wa_id for r in ran], worker)
+        mine = [r for r in ran if r.conversation.wa_id in held]
+        uow.whatsapp.queue_many([
+            _outbound(ctx, r.conversation.wa_id, reply, now) for r in mine
+            for reply in r.replies])  # fmt: skip
+        uow.whatsapp.save_conversations([(r.working, _settings_changed(r)) for r in mine], now)
+        uow.whatsapp.finish_many([r.item.id for r in mine], now)
+        written = [r.conversation.wa_id for r in mine]
+        following = uow.whatsapp.next_pending_of(written + going_on)
+        # Replies, states and the "processed" marks commit together; should a crash lose
+        # the last of these commits, the messages are simply processed again.
+        uow.defer_durability()
+        uow.commit()
+    for r in mine:
+        _keep(r.conversation, r.working)
+    return written, following
+
+
+def _settings_changed(r: _Ran) -> bool:
+    before, after = r.conversation, r.working
+    return (after.language, after.consent_shown_at) != (before.language, before.consent_shown_at)
+
+
+def _outbound(ctx: Context, wa_id: str, message: OutboundMessage, now: datetime,
+              notification_id: str | None = None) -> Outbound:  # fmt: skip
+    kind, body = graph_body(message)
+    return Outbound(id=ctx.new_id(), wa_id=wa_id, kind=kind, body=body, created_at=now,
+                    next_attempt_at=now, notification_id=notification_id)  # fmt: skip
+
+
+def _failed(ctx: Context, item: StoredInbound, exc: Exception) -> str:
+    """Count a failed attempt: "later" (tried again next call) or "failed" (set aside)."""
+    log.error("WhatsApp message %s not processed", item.message.message_id, exc_info=exc)
+    error = f"{type(exc).__name__}: {exc}"
+    with ctx.uow(write=True) as uow:
+        attempts = uow.whatsapp.count_attempt(item.id, error)
+        if attempts >= MAX_PROCESSING_ATTEMPTS:
             uow.whatsapp.finish_inbound(item.id, "failed", ctx.now(), error)
-            following = uow.whatsapp.next_pending(wa_id)
-            uow.commit()
-        return "failed", following
+        uow.commit()
+    return "later" if attempts < MAX_PROCESSING_ATTEMPTS else "failed"
 
 
 def _keep(conversation: Conversation, working: Conversation) -> None:

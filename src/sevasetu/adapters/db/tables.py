@@ -663,9 +663,21 @@ whatsapp_conversations = Table(
     Column("profile_name", String(120), nullable=False, default=""),
     Column("consent_shown_at", UtcDateTime),
     Column("last_inbound_at", UtcDateTime),
+    # Unused since 0020 (claims are in whatsapp_claims); kept rather than rebuilt on SQLite.
     Column("claimed_by", String(60)),
     Column("claimed_at", UtcDateTime),
     Column("created_at", UtcDateTime, nullable=False),
+)
+
+# The worker processing a conversation (one at a time), apart from the conversation's row,
+# which the webhook updates with every message: the two never wait for each other. A claim
+# older than five minutes is a dead worker's and may be taken over.
+whatsapp_claims = Table(
+    "whatsapp_claims",
+    metadata,
+    Column("wa_id", String(WA_ID), primary_key=True),
+    Column("claimed_by", String(60), nullable=False),
+    Column("claimed_at", UtcDateTime, nullable=False),
 )
 
 # Every inbound message, stored before the webhook answers; the unique message id makes a
@@ -801,13 +813,13 @@ legacy_records = Table(
     Column("id_kind", String(16)),
     Column("id_lookup_hash", String(64)),
     Column("id_last4", String(4)),
-    Column("raw", JSON, nullable=False),  # the row as read, for review and evidence
+    # The row as read (JSON text of its non-empty cells), kept as evidence only.
+    Column("raw", Text, nullable=False),
     Column("created_at", UtcDateTime, nullable=False),
-    ForeignKeyConstraint(
-        ["state_code", "import_id"], ["legacy_imports.state_code", "legacy_imports.id"]
-    ),
+    # No foreign key to legacy_imports, and none from legacy_doses to here (0021): an import
+    # writes its records and doses together in one transaction and they go only with their
+    # state; checking each of a million rows was half of PostgreSQL's work per row.
     UniqueConstraint("state_code", "source", "source_row_id"),
-    Index(None, "state_code", "source", "name_key"),
 )
 
 legacy_doses = Table(
@@ -824,9 +836,6 @@ legacy_doses = Table(
     Column("area_code", String(AREA)),  # where it was given, when the export says
     # Set while the record is linked and this dose was merged into the person's history.
     Column("vaccination_id", String(ID)),
-    ForeignKeyConstraint(
-        ["state_code", "record_id"], ["legacy_records.state_code", "legacy_records.id"]
-    ),
     UniqueConstraint("state_code", "record_id", "schedule", "dose_code"),
 )
 
@@ -1042,4 +1051,124 @@ benefit_findings = Table(
     Column("decided_at", UtcDateTime),
     ForeignKeyConstraint(["state_code", "person_id"], ["people.state_code", "people.id"]),
     Index(None, "state_code", "area_code"),
+)
+
+# Hospital continuity (docs/hospital-continuity.md). A signed eligibility card per person and
+# scheme: the card itself is a JWS the holder carries; this is the register of those issued,
+# kept to print one again (revoking one writes its id into ``certificate_revocations`` as the
+# ``rid`` under every key).
+eligibility_cards = Table(
+    "eligibility_cards",
+    metadata,
+    Column("state_code", String(STATE), primary_key=True),
+    Column("id", String(24), primary_key=True),
+    Column("person_id", String(ID), nullable=False),
+    Column("scheme_code", String(40), nullable=False),
+    Column("valid_from", Date, nullable=False),
+    Column("valid_until", Date, nullable=False),
+    Column("kid", String(64), ForeignKey("signing_keys.kid"), nullable=False),
+    Column("jws", Text, nullable=False),  # the card as signed, to print it again
+    Column("issued_at", UtcDateTime, nullable=False),
+    Column("issued_by", String(60), nullable=False),
+    ForeignKeyConstraint(["state_code", "person_id"], ["people.state_code", "people.id"]),
+    Index(None, "state_code", "person_id"),
+)
+
+# Admissions and discharges a hospital desk recorded, perhaps offline and replayed later: the
+# id is made by the desk, and the idempotency key is unique in the whole deployment, so a
+# replay (or a second replay) records each event exactly once.
+hospital_events = Table(
+    "hospital_events",
+    metadata,
+    Column("state_code", String(STATE), primary_key=True),
+    Column("id", String(ID), primary_key=True),
+    Column("idempotency_key", String(80), nullable=False, unique=True),
+    Column("kind", String(10), nullable=False),  # admission | discharge
+    Column("facility_code", String(AREA), nullable=False),
+    Column("person_id", String(ID), nullable=False),
+    Column("scheme_code", String(40), nullable=False),
+    Column("card_id", String(24)),
+    Column("admission_id", String(ID)),  # a discharge's admission
+    Column("admitted_at", UtcDateTime),
+    Column("discharged_at", UtcDateTime),
+    Column("package", String(200), nullable=False, default=""),
+    Column("amount", Float),
+    Column("queued_at", UtcDateTime, nullable=False),  # the desk's clock
+    Column("recorded_at", UtcDateTime, nullable=False),
+    Column("recorded_by", String(60), nullable=False),
+    ForeignKeyConstraint(["state_code", "person_id"], ["people.state_code", "people.id"]),
+    Index(None, "state_code", "person_id"),
+    Index(None, "state_code", "facility_code"),
+)
+
+# Household surveys (docs/surveys.md): one row per survey of a household, a first survey or a
+# yearly re-verification task (``campaign_year``; one per household and year), with where the
+# household was found, who surveyed and who verified it.
+household_surveys = Table(
+    "household_surveys",
+    metadata,
+    Column("state_code", String(STATE), primary_key=True),
+    Column("id", String(ID), primary_key=True),
+    Column("household_id", String(ID), nullable=False),
+    Column("area_code", String(AREA), ForeignKey("areas.code"), nullable=False),
+    Column("kind", String(16), nullable=False),  # new | reverification
+    Column("status", String(10), nullable=False),  # open | submitted | returned | approved
+    Column("campaign_year", SmallInteger),
+    Column("latitude", Float),
+    Column("longitude", Float),
+    Column("place", String(200)),
+    Column("surveyed_by", String(60)),
+    Column("surveyed_at", UtcDateTime),
+    Column("verified_by", String(60)),
+    Column("verified_at", UtcDateTime),
+    Column("comment", String(500)),
+    Column("submissions", Integer, nullable=False, default=0),
+    Column("created_at", UtcDateTime, nullable=False),
+    ForeignKeyConstraint(
+        ["state_code", "household_id"], ["households.state_code", "households.id"]
+    ),
+    UniqueConstraint("state_code", "household_id", "campaign_year"),
+    Index(None, "id"),
+    Index(None, "state_code", "area_code", "status"),
+)
+
+# Earlier versions of a household (address, head, members and their relations), kept like
+# ``person_history`` with who changed it, when and why.
+household_history = Table(
+    "household_history",
+    metadata,
+    Column("state_code", String(STATE), primary_key=True),
+    Column("household_id", String(ID), primary_key=True),
+    Column("version", Integer, primary_key=True),
+    Column("snapshot", JSON, nullable=False),
+    Column("changed_by", String(60), nullable=False),
+    Column("changed_at", UtcDateTime, nullable=False),
+    Column("reason", String(300), nullable=False),
+    ForeignKeyConstraint(
+        ["state_code", "household_id"], ["households.state_code", "households.id"]
+    ),
+)
+
+# What a survey found changed in a household: a birth, a death, a marriage, someone moving in
+# or out, on the day it happened; the yearly change report counts them.
+household_events = Table(
+    "household_events",
+    metadata,
+    Column("state_code", String(STATE), primary_key=True),
+    Column("id", String(ID), primary_key=True),
+    Column("household_id", String(ID), nullable=False),
+    Column("person_id", String(ID), nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("occurred_on", Date, nullable=False),
+    Column("year", SmallInteger, nullable=False),
+    Column("area_code", String(AREA), nullable=False),
+    Column("survey_id", String(ID)),
+    Column("detail", JSON, nullable=False),
+    Column("recorded_by", String(60), nullable=False),
+    Column("recorded_at", UtcDateTime, nullable=False),
+    ForeignKeyConstraint(
+        ["state_code", "household_id"], ["households.state_code", "households.id"]
+    ),
+    ForeignKeyConstraint(["state_code", "person_id"], ["people.state_code", "people.id"]),
+    Index(None, "state_code", "year", "area_code"),
 )

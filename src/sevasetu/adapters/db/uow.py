@@ -34,11 +34,15 @@ from .repositories import (
     SessionRepository,
     SigningKeyRepository,
     StockRepository,
+    SurveyRepository,
     TokenRepository,
     UserRepository,
     VaccinationRepository,
     WhatsAppRepository,
 )
+from .repositories.hospital import EligibilityCardRepository, HospitalEventRepository
+from .repositories.marriage import MarriageRepository
+from .repositories.statistics import StatisticsRepository
 
 
 class SqlUnitOfWork:
@@ -79,6 +83,12 @@ class SqlUnitOfWork:
     service_records: ServiceRecordRepository
     benefit_findings: FindingRepository
     priority: PriorityRepository
+    marriage: MarriageRepository  # the child-marriage check (docs/child-marriage.md)
+    statistics: StatisticsRepository  # area statistics (docs/area-statistics.md)
+    surveys: SurveyRepository  # household surveys (docs/surveys.md)
+    # hospital continuity (docs/hospital-continuity.md)
+    eligibility_cards: EligibilityCardRepository
+    hospital_events: HospitalEventRepository
 
     def __init__(self, engine: Engine, *, write: bool = False) -> None:
         self.engine = engine
@@ -129,6 +139,11 @@ class SqlUnitOfWork:
         self.service_records = ServiceRecordRepository(conn)
         self.benefit_findings = FindingRepository(conn)
         self.priority = PriorityRepository(conn)
+        self.marriage = MarriageRepository(conn)
+        self.statistics = StatisticsRepository(conn)
+        self.surveys = SurveyRepository(conn)
+        self.eligibility_cards = EligibilityCardRepository(conn)
+        self.hospital_events = HospitalEventRepository(conn)
         return self
 
     def __exit__(

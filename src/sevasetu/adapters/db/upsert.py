@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+from typing import Any
+
 from sqlalchemy import Connection, Table
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -13,12 +16,22 @@ def upsert(
     """Rows whose keys exist are updated, or left as they are with ``update=False``."""
     if not rows:
         return
-    insert = pg_insert if conn.dialect.name == "postgresql" else sqlite_insert
-    stmt = insert(table)
-    updates = {c: stmt.excluded[c] for c in rows[0] if c not in keys}
-    stmt = (
-        stmt.on_conflict_do_update(index_elements=keys, set_=updates)
-        if updates and update
-        else stmt.on_conflict_do_nothing(index_elements=keys)
+    conn.execute(
+        upsert_statement(conn.dialect.name, table, tuple(rows[0]), tuple(keys), update), rows
     )
-    conn.execute(stmt, rows)
+
+
+@lru_cache(maxsize=256)
+def upsert_statement(
+    dialect: str, table: Table, columns: tuple[str, ...], keys: tuple[str, ...], update: bool
+) -> Any:
+    """The statement for rows of these columns, built once per process: building a statement
+    (and its cache key) costs more CPU than the database takes to run a one-row upsert."""
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    stmt = insert(table)
+    updates = {c: stmt.excluded[c] for c in columns if c not in keys}
+    return (
+        stmt.on_conflict_do_update(index_elements=list(keys), set_=updates)
+        if updates and update
+        else stmt.on_conflict_do_nothing(index_elements=list(keys))
+    )

@@ -21,13 +21,16 @@ import duckdb
 import pandas as pd
 
 # One frame per side, one row per record or person. ``birth_year`` is derived from an age
-# when the legacy form has no birth date.
+# when the legacy form has no birth date; ``birth_min``/``birth_max`` are the span of birth
+# dates the record allows (the date twice, or the year-long span an age on a day implies).
 COLUMNS = [
     "unique_id",
     "name_key",
     "sex",
     "birth_date",
     "birth_year",
+    "birth_min",
+    "birth_max",
     "area_code",
     "district_code",
     "phone",
@@ -42,6 +45,8 @@ FIELDS = {
     "phone": "phone",
     "identifier": "id_hash",
 }
+# Comparisons whose exact level is adjusted for how common the value is (name, birth date).
+TF_ADJUSTED = frozenset({"name", "birth"})
 TOP_CANDIDATES = 3  # kept per legacy record, best first
 
 # The keys the comparisons and the blocking rules use, derived once per side in DuckDB.
@@ -57,7 +62,13 @@ SELECT unique_id, name_key,
        regexp_replace(array_to_string(list_sort(string_split(name_key, ' ')), ''),
                       '[aeiouhy]', '', 'g') AS skeleton,
        left(array_to_string(list_sort(string_split(name_key, ' ')), ' '), 1) AS initial,
+       list_sort(string_split(name_key, ' '))[1] AS word_first,
+       list_sort(string_split(name_key, ' '))[-1] AS word_last,
+       left(list_sort(string_split(name_key, ' '))[1], 1) AS initial_first,
+       left(list_sort(string_split(name_key, ' '))[-1], 1) AS initial_last,
        sex, CAST(birth_date AS VARCHAR) AS birth_date, CAST(birth_year AS INTEGER) AS birth_year,
+       CAST(birth_min AS VARCHAR) AS birth_min, CAST(birth_max AS VARCHAR) AS birth_max,
+       CAST(left(CAST(birth_min AS VARCHAR), 4) AS INTEGER) AS birth_year_min,
        area_code, district_code, phone, id_hash
 FROM {src}
 """
@@ -105,8 +116,13 @@ def _settings() -> Any:
         output_column_name="name",
         comparison_levels=[
             cll.NullLevel("name_key"),
-            cll.ExactMatchLevel("name_key"),
+            cll.ExactMatchLevel("name_key", term_frequency_adjustments=True),
             cll.ExactMatchLevel("name_sorted").configure(label_for_charts="first/last swapped"),
+            cll.DamerauLevenshteinLevel("name_key", 1).configure(label_for_charts="one typo"),
+            cll.ExactMatchLevel("skeleton").configure(label_for_charts="same consonants"),
+            cll.DamerauLevenshteinLevel("name_sorted", 1).configure(
+                label_for_charts="swapped, one typo"
+            ),
             cll.JaroWinklerLevel("name_key", 0.95),
             cll.JaroWinklerLevel("name_sorted", 0.95),
             cll.JaroWinklerLevel("name_key", 0.88),
@@ -120,7 +136,12 @@ def _settings() -> Any:
             cll.CustomLevel('"birth_year_l" IS NULL OR "birth_year_r" IS NULL').configure(
                 is_null_level=True
             ),
-            cll.ExactMatchLevel("birth_date"),
+            cll.ExactMatchLevel("birth_date", term_frequency_adjustments=True),
+            # Ranges overlap: a birth date inside the span an age implies (dates are ISO text).
+            cll.CustomLevel(
+                '"birth_min_l" <= "birth_max_r" AND "birth_min_r" <= "birth_max_l"',
+                "birth date consistent with the age",
+            ),
             cll.DamerauLevenshteinLevel("birth_date", 1),
             cll.CustomLevel('"birth_year_l" = "birth_year_r"', "same birth year"),
             cll.CustomLevel('abs("birth_year_l" - "birth_year_r") <= 1', "birth year within 1"),
@@ -153,8 +174,16 @@ def _settings() -> Any:
             block_on("id_hash"),
             block_on("skeleton", "area_code"),
             block_on("skeleton", "birth_year"),
+            block_on("skeleton", "birth_year_min"),  # an age's other possible year
             block_on("name_key", "birth_year"),
             block_on("birth_date", "area_code", "initial"),
+            # A typo or spelling in one word of the name, no phone and no birth date: one word
+            # of the sorted name and the other's initial, in the village, born the same year
+            # (either year an age allows).
+            block_on("area_code", "birth_year", "word_first", "initial_last"),
+            block_on("area_code", "birth_year", "word_last", "initial_first"),
+            block_on("area_code", "birth_year_min", "word_first", "initial_last"),
+            block_on("area_code", "birth_year_min", "word_last", "initial_first"),
         ],
         retain_intermediate_calculation_columns=True,
         retain_matching_columns=False,
@@ -287,7 +316,7 @@ SELECT id_l, id_r, match_weight, match_probability, {bfs}
 FROM (
   SELECT CASE WHEN source_dataset_l = 'legacy' THEN unique_id_l ELSE unique_id_r END AS id_l,
          CASE WHEN source_dataset_l = 'legacy' THEN unique_id_r ELSE unique_id_l END AS id_r,
-         match_weight, match_probability, {bfs},
+         match_weight, match_probability, {factors},
          row_number() OVER (PARTITION BY CASE WHEN source_dataset_l = 'legacy'
                             THEN unique_id_l ELSE unique_id_r END
                             ORDER BY match_weight DESC) AS rank
@@ -298,7 +327,16 @@ FROM (
 
 def _top_sql(table: str, floor: float) -> str:
     bfs = ", ".join(f"bf_{column}" for column in FIELDS.values())
-    return _TOP_SQL.format(bfs=bfs, table=table, floor=float(floor), top=TOP_CANDIDATES)
+    # A field's part includes its term-frequency adjustment: a rare name or birth date weighs
+    # more than a common one.
+    factors = ", ".join(
+        f"bf_{c} * coalesce(bf_tf_adj_{c}, 1) AS bf_{c}" if c in TF_ADJUSTED
+        else f"bf_{c}"
+        for c in FIELDS.values()
+    )  # fmt: skip
+    return _TOP_SQL.format(
+        bfs=bfs, factors=factors, table=table, floor=float(floor), top=TOP_CANDIDATES
+    )
 
 
 def _duckdb_top(con: duckdb.DuckDBPyConnection) -> Top:

@@ -160,10 +160,13 @@ def _is(node: Any, column: Any) -> bool:
 
 
 def _state_in(values: Any) -> Iterable[str]:
+    """The state of one row of ``.values(...)``: a bound parameter, or a plain value (the rows
+    of a multi-row ``.values([...])`` are not coerced to parameters)."""
     for key, value in dict(values).items():
         name = getattr(key, "name", key)
-        if name == "state_code" and isinstance(getattr(value, "value", None), str):
-            yield value.value
+        raw = getattr(value, "value", value)
+        if name == "state_code" and isinstance(raw, str):
+            yield raw
 
 
 def _param_dicts(multiparams: Any, params: Any) -> Iterable[dict[str, Any]]:

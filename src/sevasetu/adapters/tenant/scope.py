@@ -46,6 +46,7 @@ RULES: dict[str, Rule] = {
     "whatsapp_statuses": Rule("local", "the WhatsApp number's delivery log"),
     "whatsapp_media": Rule("local", "the WhatsApp number's received media"),
     "whatsapp_chat_states": Rule("local", "where a conversation stands, keyed by wa_id"),
+    "whatsapp_claims": Rule("local", "which worker processes a conversation, for minutes"),
     # This deployment's view of the move itself.
     "state_maintenance": Rule("local", "each deployment's own maintenance windows"),
     "state_authority": Rule("local", "each deployment records where a state is kept"),

@@ -5,11 +5,12 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import Depends, Request
+from starlette.concurrency import run_in_threadpool
 
 from ...bootstrap import AppContext
 from ...domain.access import Principal
 from ...domain.errors import NotAuthenticated
-from ...services.auth import principal_for_token
+from ...services.auth import cached_principal, principal_for_token
 
 SESSION_COOKIE = "sevasetu_session"
 
@@ -40,12 +41,28 @@ def resolve_principal(request: Request) -> Principal | None:
     return principal
 
 
-def current_principal(request: Request) -> Principal:
-    principal = resolve_principal(request)
+async def principal_of(request: Request) -> Principal | None:
+    """``resolve_principal`` without leaving the event loop when this process knows the token
+    (nearly every call): a hop to a worker thread costs more CPU than the lookup itself."""
+    if not hasattr(request.state, "principal"):
+        token = bearer_token(request)
+        known = cached_principal(get_ctx(request), token) if token else None
+        if known is None:
+            return await run_in_threadpool(resolve_principal, request)
+        request.state.principal = known
+    return request.state.principal  # type: ignore[no-any-return]
+
+
+async def current_principal(request: Request) -> Principal:
+    principal = await principal_of(request)
     if principal is None:
         raise NotAuthenticated()
     return principal
 
 
-CtxDep = Annotated[AppContext, Depends(get_ctx)]
+async def _ctx(request: Request) -> AppContext:
+    return get_ctx(request)  # async: a plain attribute needs no worker thread
+
+
+CtxDep = Annotated[AppContext, Depends(_ctx)]
 CurrentPrincipal = Annotated[Principal, Depends(current_principal)]

@@ -15,7 +15,7 @@ from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ...domain.errors import DomainError, IdempotencyKeyReused, RequestInProgress
-from .deps import resolve_principal
+from .deps import principal_of
 from .problems import domain_problem, problem
 
 WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
@@ -162,7 +162,7 @@ class Idempotency:
             await response(scope, receive, send)
             return
         body = await request.body()
-        principal = await run_in_threadpool(resolve_principal, request)
+        principal = await principal_of(request)
         if principal is None:  # let the route answer 401
             await self.app(scope, _replay(body), send)
             return

@@ -85,6 +85,11 @@ def translate_error(error: DomainError, language: str) -> str:
         return error.message()
 
 
+def translate_reason(reason: str, _: Callable[[str], str]) -> str:
+    """A sentence (a Reason: by its template and parameters) in the reader's language."""
+    return str(_translated({"reason": reason}, _)["reason"])
+
+
 def _translated(params: dict[str, Any], _: Callable[[str], str]) -> dict[str, Any]:
     """Each string parameter in the reader's language; a Reason by its template, recursively."""
     out: dict[str, Any] = {}

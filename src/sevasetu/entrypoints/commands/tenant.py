@@ -196,8 +196,13 @@ def rehearse(
     to_url: Annotated[str, typer.Option("--to", help="target database URL")],
     work_dir: Annotated[Path | None, typer.Option(help="where the bundle is kept")] = None,
     window: Annotated[int, typer.Option(help="announced window, minutes")] = 120,
+    scheme: Annotated[
+        str | None,
+        typer.Option(help="the hospital desk's scheme (default: the state's health-service one)"),
+    ] = None,
 ) -> None:
-    """The whole window on real databases, with a load generator reading throughout."""
+    """The whole window on real databases, with a load generator reading throughout and a
+    hospital desk queueing admissions and discharges, replayed at the target after the switch."""
     from ...services.tenant_rehearsal import rehearse as run
 
     base = context()
@@ -208,7 +213,7 @@ def rehearse(
     name = target.engine.url.render_as_string(hide_password=True)
     try:
         report = run(origin, target, state, directory, target_name=name, window_minutes=window,
-                     step=lambda s: err.print(f"[bold]{s}[/bold]"))  # fmt: skip
+                     step=lambda s: err.print(f"[bold]{s}[/bold]"), scheme=scheme)  # fmt: skip
     finally:
         origin.close()
         target.close()
@@ -225,10 +230,37 @@ def rehearse(
         f"{t.writes_refused} refused as in maintenance, {t.write_failures} failed"
     )
     out.print(f"bundle kept in {report.bundle}")
-    if not (report.identical and report.switched and t.read_failures == 0):
+    desk = report.hospital
+    if desk is None:
+        err.print("[yellow]no hospital desk: the state has no health-service scheme loaded "
+                  "(sevasetu schemes load)[/yellow]")  # fmt: skip
+    else:
+        out.print(_hospital_table(desk))
+    if not (report.identical and report.switched and t.read_failures == 0) or (
+        desk is not None and not desk.exactly_once
+    ):
         err.print("[red]the rehearsal did not complete: the origin still keeps the state[/red]")
         raise typer.Exit(1)
     out.print(f"{report.state_code} is now kept by {name}; the origin keeps its copy as backup")
+
+
+def _hospital_table(desk: Any) -> Table:
+    title = f"hospital desk at {desk.facility}, {desk.cards} cards of {desk.scheme}"
+    table = Table("hospital events", "count", title=title)
+    for label, value in (
+        ("queued at the desk", desk.queued),
+        ("  admissions", desk.admissions),
+        ("  discharges", desk.discharges),
+        ("recorded at the origin before the window (moved in the bundle)", desk.recorded_at_origin),
+        ("replays stopped by 503 (maintenance, moved)", desk.replays_refused),
+        ("replayed at the keeper after the switch", desk.replayed),
+        ("already recorded when the whole queue was sent again", desk.already_recorded),
+        ("refused", desk.refused),
+        ("lost", desk.lost),
+        ("duplicated", desk.duplicated),
+    ):
+        table.add_row(label, f"{value:,}")
+    return table
 
 
 def _both_sides(origin: list[TableDifference], target: list[TableDifference]) -> Table:

@@ -1,5 +1,6 @@
 """``sevasetu worker``: sends queued notifications, queues tomorrow's booking reminders and
-today's due-vaccine reminders, and processes WhatsApp messages."""
+today's due-vaccine reminders, processes WhatsApp messages, and in the yearly update's month
+gives every household its re-verification task (docs/surveys.md)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from typing import Annotated
 
 import typer
 
+from ...services.annual_update import start_due_campaigns
 from ...services.notifications import deliver_due, queue_reminders, reminder_day
 from ...services.reminders import queue_due_reminders
 from ...services.whatsapp import process_pending, send_due
@@ -53,6 +55,10 @@ def worker(
                 children = queue_due_reminders(ctx, due_reminders_on)
                 if children:
                     out.print(f"due-vaccine reminders: {children} children")
+                for update in start_due_campaigns(ctx, due_reminders_on):  # the January update
+                    if update.created:
+                        out.print(f"yearly update {update.year} in {update.area_code}: "
+                                  f"{update.created} household tasks")  # fmt: skip
             done = deliver_due(ctx, name, batch)
             if done.sent or done.retrying or done.failed:
                 out.print(f"sent {done.sent}, retrying {done.retrying}, failed {done.failed}")
@@ -63,8 +69,10 @@ def worker(
                           f"failed {replies.failed}")  # fmt: skip
             if once:
                 break
+            # Idle only when nothing was left over: a chat message processed means more may
+            # be arriving (a conversation goes on), and the next claim is one cheap query.
             if max(done.sent + done.retrying + done.failed, replies.sent + replies.retrying
-                   + replies.failed) < batch:  # fmt: skip
+                   + replies.failed) < batch and not chat.processed:  # fmt: skip
                 stop.wait(interval)
     finally:
         ctx.close()

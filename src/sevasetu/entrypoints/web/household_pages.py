@@ -9,8 +9,11 @@ from ...domain.access import Action
 from ...domain.errors import DomainError, Forbidden
 from ...domain.households import Relation
 from ...services import households as svc
+from ...services.surveys import survey_record
+from ..api.problems import STATUS
 from .auth_pages import Form
 from .forms import ROSTER_ROWS, Roster, confirmed, read_roster, row_indexes, text, values_of
+from .labels import SURVEY_STATUS
 from .people_pages import form_error
 from .shell import Page, page_for, redirect
 
@@ -72,7 +75,7 @@ def register_household(request: Request, form: Form) -> HTMLResponse | RedirectR
             confirm_new=confirmed(form),
         )
     except DomainError as error:
-        status = 409 if error.kind == "conflict" else 422 if error.kind == "invalid" else 403
+        status = STATUS.get(error.kind, 400)
         values.pop("confirm_new", None)
         return household_form(view, values, rows, status, error, roster)
     return redirect(f"/households/{created.household.id}?registered=1")
@@ -87,9 +90,13 @@ def household(request: Request, household_id: str, registered: str = "") -> HTML
         return view.error_page(error)
     head = found.household.head_person_id
     members = sorted(found.members, key=lambda p: (p.id != head, p.birth_date))
+    survey, versions = survey_record(view.ctx, view.user, found.household.id)
     return view.render(
         "household.html",
         household=found.household,
         members=[view.person_row(p) for p in members],
         registered=bool(registered),
+        survey=survey,
+        versions=list(reversed(versions)),
+        survey_words=SURVEY_STATUS,
     )

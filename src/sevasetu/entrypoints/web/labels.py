@@ -51,6 +51,7 @@ ROLE: dict[str, str] = {
     Role.DISTRICT_OFFICER: N_("District officer"),
     Role.STATE_ADMIN: N_("State administrator"),
     Role.AUDITOR: N_("Auditor"),
+    Role.REGISTRAR: N_("Marriage registrar"),
 }
 
 # Field labels on the forms; the error sentences use ``domain.identifiers.LABELS`` instead.
@@ -77,4 +78,38 @@ IDENTIFIERS_BY_COUNTRY: dict[str, list[IdentifierKind]] = {
 ROSTER_IDENTIFIER: dict[str, IdentifierKind] = {
     "IN": IdentifierKind.AADHAAR,
     "BD": IdentifierKind.BD_NID,
+}
+
+# The household survey (docs/surveys.md).
+MARITAL: dict[str, str] = {
+    "never_married": N_("Never married"),
+    "married": N_("Married"),
+    "widowed": N_("Widowed"),
+    "divorced": N_("Divorced"),
+    "separated": N_("Separated"),
+    "deserted": N_("Deserted"),
+}
+MEMBER_STATUS: dict[str, str] = {
+    "present": N_("Lives here"),
+    "died": N_("Died"),
+    "moved_out": N_("Moved out"),
+}
+ARRIVAL: dict[str, str] = {
+    "born": N_("Born into the household"),
+    "moved_in": N_("Moved in (marriage, migration)"),
+}
+SURVEY_STATUS: dict[str, str] = {
+    "open": N_("To survey"),
+    "submitted": N_("Waiting for verification"),
+    "returned": N_("Returned for correction"),
+    "approved": N_("Approved"),
+}
+CHANGE: dict[str, str] = {
+    "birth": N_("Births"),
+    "death": N_("Deaths"),
+    "marriage": N_("Marriages"),
+    "move_in": N_("Moved in"),
+    "move_out": N_("Moved out"),
+    "new_benefit": N_("New benefits"),
+    "stopped_benefit": N_("Stopped benefits"),
 }

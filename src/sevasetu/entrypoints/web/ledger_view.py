@@ -276,18 +276,23 @@ def factors_chart(view: dict[str, Any], _: Gettext) -> Markup:
 
 
 def render_file(
-    template: str, view: dict[str, Any], gettext: Gettext, lang: str, chart: Markup
+    template: str, view: dict[str, Any], gettext: Gettext, lang: str, chart: Markup, **extra: Any
 ) -> str:
-    """A printable file: the page's content with its styles inside."""
+    """A printable file: the page's content with its styles inside (``extra``: more values
+    its template reads, such as further charts, or its own words in place of these)."""
+    values: dict[str, Any] = {
+        "kind_words": KIND_WORDS,
+        "factor_words": FACTOR_WORDS,
+        "status_words": STATUS_WORDS,
+        **extra,
+    }
     return env.get_template(template).render(
         _=gettext,
         v=view,
         lang=lang,
         chart=chart,
-        kind_words=KIND_WORDS,
-        factor_words=FACTOR_WORDS,
-        status_words=STATUS_WORDS,
         css=(STATIC / "report.css").read_text(encoding="utf-8"),
         page=None,
         csrf="",
+        **values,
     )

@@ -13,6 +13,7 @@ from ...domain.pregnancies import gestation_weeks
 from ...services import households as household_svc
 from ...services import people as svc
 from ...services import pregnancies as pregnancy_svc
+from ..api.problems import STATUS
 from .auth_pages import Form
 from .forms import confirmed, person_input, text, values_of
 from .ledger_pages import services_section
@@ -103,9 +104,8 @@ def register_person(request: Request, form: Form) -> HTMLResponse | RedirectResp
             confirm_new=confirmed(form),
         )
     except DomainError as error:
-        status = 409 if error.kind == "conflict" else 422 if error.kind == "invalid" else 403
         values.pop("confirm_new", None)
-        return person_form(view, values, status, error)
+        return person_form(view, values, STATUS.get(error.kind, 400), error)
     return redirect(f"/people/{person.id}?registered=1")
 
 

@@ -9,16 +9,20 @@ from fastapi.staticfiles import StaticFiles
 from . import (
     auth_pages,
     booking_pages,
+    desk_pages,
     due_list_pages,
     household_pages,
     ledger_pages,
     legacy_review_pages,
+    marriage_pages,
     mobile_login_pages,
     people_pages,
     proof_pages,
     report_pages,
     session_pages,
+    statistics_pages,
     stock_pages,
+    survey_pages,
     verify_pages,
 )
 from .shell import STATIC, CsrfRefused, LoginRequired, login_redirect, page_for
@@ -28,8 +32,10 @@ def install(app: FastAPI) -> None:
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     for module in (auth_pages, people_pages, household_pages, due_list_pages, verify_pages,
                    mobile_login_pages, booking_pages, session_pages, proof_pages, stock_pages,
-                   report_pages, legacy_review_pages, ledger_pages):  # fmt: skip
+                   report_pages, legacy_review_pages, ledger_pages, marriage_pages,
+                   survey_pages, statistics_pages):  # fmt: skip
         app.include_router(module.router)
+    app.include_router(desk_pages.router)  # hospital continuity: cards and the offline desk
 
     @app.exception_handler(LoginRequired)
     async def _login(_: Request, exc: LoginRequired) -> RedirectResponse:

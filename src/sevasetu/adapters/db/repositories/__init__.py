@@ -19,6 +19,7 @@ from .schemes import PersonAttributeRepository, SchemeRepository
 from .service_records import ServiceRecordRepository
 from .sessions import SessionRepository
 from .stock import StockRepository
+from .surveys import SurveyRepository
 from .vaccinations import VaccinationRepository
 from .whatsapp import WhatsAppRepository
 
@@ -49,6 +50,7 @@ __all__ = [
     "ServiceRecordRepository",
     "SigningKeyRepository",
     "StockRepository",
+    "SurveyRepository",
     "TokenRepository",
     "UserRepository",
     "VaccinationRepository",

@@ -2,12 +2,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, bindparam, select
 
 from ....domain.areas import Area, Facility, FacilityKind
 from ..tables import areas, facilities
 from ..upsert import upsert
 from .base import Repository
+
+# A session's place in every booking's message: built once (``base.Repository``).
+_BY_CODE = select(facilities).where(facilities.c.code.in_(bindparam("codes", expanding=True)))
 
 
 class AreaRepository(Repository):
@@ -58,7 +61,7 @@ class AreaRepository(Repository):
         return len(rows)
 
     def facilities_by_code(self, codes: list[str]) -> list[Facility]:
-        return self._facilities(select(facilities).where(facilities.c.code.in_(codes)))
+        return self._facilities(_BY_CODE, {"codes": list(codes)})
 
     def facilities(self, area_codes: list[str] | None = None) -> list[Facility]:
         query = select(facilities).order_by(facilities.c.name)
@@ -66,7 +69,7 @@ class AreaRepository(Repository):
             query = query.where(facilities.c.area_code.in_(area_codes))
         return self._facilities(query)
 
-    def _facilities(self, query: Select) -> list[Facility]:  # type: ignore[type-arg]
+    def _facilities(self, query: Select, params: dict | None = None) -> list[Facility]:  # type: ignore[type-arg]
         return [
             Facility(
                 r.code,
@@ -77,5 +80,5 @@ class AreaRepository(Repository):
                 r.address,
                 r.name_local,
             )
-            for r in self.conn.execute(query)
+            for r in self.conn.execute(query, params)
         ]

@@ -20,6 +20,27 @@ def _entry(r: Row) -> AuditEntry:  # type: ignore[type-arg]
     )  # fmt: skip
 
 
+# Every audited request appends one entry: its statements are built once (``base.Repository``).
+_H = audit_heads.c
+_HEAD = select(_H.seq, _H.hash).where(
+    _H.state_code == bindparam("k_state"), _H.chain == bindparam("k_chain")
+)
+_HEAD_LOCKED = _HEAD.with_for_update()
+_INSERT = audit_log.insert()
+_MOVE_HEAD = (
+    update(audit_heads)
+    .where(_H.state_code == bindparam("k_state"), _H.chain == bindparam("k_chain"))
+    .values(seq=bindparam("k_seq"), hash=bindparam("k_hash"))
+)
+# PostgreSQL: the head moves in the same statement as the entry goes in (a data-modifying WITH).
+# Every placeholder is named apart from the columns, so that neither part takes the other's.
+_INSERT_MOVING_HEAD = (
+    audit_log.insert()
+    .values({c.name: bindparam(f"e_{c.name}") for c in audit_log.c})
+    .add_cte(_MOVE_HEAD.cte("moved_head"))
+)
+
+
 class AuditRepository(Repository):
     def append(
         self,
@@ -39,19 +60,18 @@ class AuditRepository(Repository):
             actor=actor, action=action, subject_type=subject_type, subject_id=subject_id,
             detail=detail,
         )  # fmt: skip
-        self.conn.execute(
-            audit_log.insert(),
-            [dict(
-                state_code=state_code, chain=chain, seq=entry.seq, at=at, actor=actor,
-                action=action, subject_type=subject_type, subject_id=subject_id, detail=detail,
-                prev_hash=entry.prev_hash, hash=entry.hash,
-            )],
+        row = dict(
+            state_code=state_code, chain=chain, seq=entry.seq, at=at, actor=actor, action=action,
+            subject_type=subject_type, subject_id=subject_id, detail=detail,
+            prev_hash=entry.prev_hash, hash=entry.hash,
         )  # fmt: skip
-        self.conn.execute(
-            update(audit_heads)
-            .where(audit_heads.c.state_code == state_code, audit_heads.c.chain == chain)
-            .values(seq=entry.seq, hash=entry.hash)
-        )
+        head = dict(k_state=state_code, k_chain=chain, k_seq=entry.seq, k_hash=entry.hash)
+        if self.conn.dialect.name == "postgresql":
+            entry_row = {f"e_{name}": value for name, value in row.items()}
+            self.conn.execute(_INSERT_MOVING_HEAD, entry_row | head)  # one round trip for both
+        else:
+            self.conn.execute(_INSERT, row)
+            self.conn.execute(_MOVE_HEAD, head)
         return entry
 
     def append_many(self, events: list[dict[str, Any]]) -> list[AuditEntry]:
@@ -76,11 +96,8 @@ class AuditRepository(Repository):
                 detail=x.detail, prev_hash=x.prev_hash, hash=x.hash,
             ) for x in entries
         ])  # fmt: skip
-        h = audit_heads.c
         self.conn.execute(
-            update(audit_heads)
-            .where(h.state_code == bindparam("k_state"), h.chain == bindparam("k_chain"))
-            .values(seq=bindparam("k_seq"), hash=bindparam("k_hash")),
+            _MOVE_HEAD,
             [dict(k_state=s, k_chain=c, k_seq=seq, k_hash=hx)
              for (s, c), (seq, hx) in sorted(touched.items())],
         )  # fmt: skip
@@ -103,13 +120,10 @@ class AuditRepository(Repository):
         return {(r.state_code, r.chain): (r.seq, r.hash) for r in self.conn.execute(query)}
 
     def _lock_head(self, state_code: str, chain: int) -> tuple[int, str]:
-        query = select(audit_heads.c.seq, audit_heads.c.hash).where(
-            audit_heads.c.state_code == state_code, audit_heads.c.chain == chain
-        )
         # FOR UPDATE on PostgreSQL whatever the unit's mode: a chain must never fork.
-        if self.conn.dialect.name != "sqlite":
-            query = query.with_for_update()
-        row = self.conn.execute(query).first()
+        query = _HEAD if self.conn.dialect.name == "sqlite" else _HEAD_LOCKED
+        key = {"k_state": state_code, "k_chain": chain}
+        row = self.conn.execute(query, key).first()
         if row is None:
             upsert(
                 self.conn, audit_heads,
@@ -117,7 +131,7 @@ class AuditRepository(Repository):
                 ["state_code", "chain"],
                 update=False,  # another unit may have created and advanced it meanwhile
             )  # fmt: skip
-            row = self.conn.execute(query).first()
+            row = self.conn.execute(query, key).first()
         assert row is not None
         return row.seq, row.hash
 

@@ -37,6 +37,18 @@ CHUNK = 500  # people per IN list (SQLite allows 32,766 parameters; PostgreSQL g
 
 
 class DueListRepository(Repository):
+    def _stream(self, query: Any) -> Any:
+        """The rows of a query read whole, a batch at a time (a server-side cursor on
+        PostgreSQL), planned for all its rows: PostgreSQL plans a cursor for its first tenth
+        by default (``cursor_tuple_fraction``), and with statistics that expect no summary
+        judged on the list's day that plan joined every child to every summary row by row
+        (4 s instead of 20 ms for a block's list for tomorrow)."""
+        if self.conn.dialect.name == "postgresql":
+            self.conn.exec_driver_sql("SET LOCAL cursor_tuple_fraction = 1.0")
+        # For this statement only: ``Connection.execution_options`` would leave every later
+        # statement of the unit on a server-side cursor too.
+        return self.conn.execute(query, execution_options={"yield_per": STREAM})
+
     def _children_where(self, state_code: str, area_codes: list[str], born_after: date) -> list:  # type: ignore[type-arg]
         return [
             people.c.state_code == state_code,
@@ -58,7 +70,7 @@ class DueListRepository(Repository):
                                         households.c.id == people.c.household_id))
             .where(*self._children_where(state_code, area_codes, born_after))
         )  # fmt: skip
-        result = self.conn.execution_options(yield_per=STREAM).execute(query)
+        result = self._stream(query)
         for r in result:
             yield ChildRow(*r)
 
@@ -84,7 +96,7 @@ class DueListRepository(Repository):
         )  # fmt: skip
         current: ChildRow | None = None
         doses: dict[str, tuple[date, str]] = {}
-        for r in self.conn.execution_options(yield_per=STREAM).execute(query):
+        for r in self._stream(query):
             if current is not None and r[0] != current.id:
                 yield current, doses
                 doses = {}
@@ -113,7 +125,7 @@ class DueListRepository(Repository):
                    v.state_code == state_code, v.schedule == schedule)
             .group_by(v.person_id)
         )  # fmt: skip
-        yield from _split_doses(self.conn.execution_options(yield_per=STREAM).execute(query))
+        yield from _split_doses(self._stream(query))
 
     def doses_of(
         self, state_code: str, person_ids: list[str], schedule: str
@@ -167,9 +179,10 @@ class DueListRepository(Repository):
             .where(*self._children_where(state_code, area_codes, born_after),
                    ~and_(valid, or_(s.first_listed.is_(None), s.first_listed > end)))
         )  # fmt: skip
-        result = self.conn.execution_options(yield_per=STREAM).execute(query)
-        for r in result:
-            yield ChildRow(*r[:11]), r[11], r[12]
+        result = self._stream(query)
+        for rows in result.partitions():  # a batch at a time: no per-row fetch call
+            for r in rows:
+                yield ChildRow(*r[:11]), r[11], r[12]
 
     def subjects_of(self, state_code: str, person_ids: list[str]) -> dict[str, tuple[date, str]]:
         """person id -> (birth date, area code); in a write unit on PostgreSQL the rows are
@@ -245,7 +258,7 @@ class DueListRepository(Repository):
             self.among(people.c.household_id, household_ids),
             people.c.relation_to_head.in_(CONTACT_RELATIONS),
         )  # fmt: skip
-        return [ContactRow(*r) for r in self.conn.execute(query)]
+        return [ContactRow(*r) for r in self.conn.execute(query).all()]  # one fetch for all
 
     def mothers(self, state_code: str, child_ids: list[str]) -> dict[str, ContactRow]:
         """The mothers recorded at the children's deliveries, by child id."""

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Row, Table, func, select, update
+from sqlalchemy import Row, Table, func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from ....domain.errors import ImportFileError
@@ -70,7 +70,7 @@ class LegacyStagingRepository(Repository):
         )
 
     def add_records(self, rows: list[tuple[Any, ...]]) -> None:
-        """Rows as tuples in ``RECORD_COLUMNS`` order, ``raw`` already JSON text."""
+        """Rows as tuples in ``RECORD_COLUMNS`` order, ``raw`` as JSON text."""
         self._insert(legacy_records, RECORD_COLUMNS, rows)
 
     def add_doses(self, rows: list[tuple[Any, ...]]) -> None:
@@ -98,8 +98,7 @@ class LegacyStagingRepository(Repository):
             return
         processors = [
             (i, proc) for i, c in enumerate(columns)
-            if not isinstance(table.c[c].type, JSON)
-            and (proc := table.c[c].type._cached_bind_processor(conn.dialect)) is not None
+            if (proc := table.c[c].type._cached_bind_processor(conn.dialect)) is not None
         ]  # fmt: skip
         if processors:
             converted = []

@@ -4,7 +4,7 @@ from dataclasses import asdict
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Row, and_, func, or_, select, update
+from sqlalchemy import Row, and_, bindparam, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from ....domain.errors import DuplicateIdentifier
@@ -62,6 +62,19 @@ def _person(row: Row, identifiers: list[Identifier]) -> Person:  # type: ignore[
     return Person(**values, identifiers=identifiers)
 
 
+# The most frequent read, built once (see ``base``: prepared statements).
+_IDS = person_identifiers.c
+_GET = (
+    select(people, _IDS.kind, _IDS.lookup_hash, _IDS.last4, _IDS.value)
+    .outerjoin(
+        person_identifiers,
+        and_(_IDS.state_code == people.c.state_code, _IDS.person_id == people.c.id),
+    )
+    .where(people.c.id == bindparam("person_id"))
+)
+_GET_LOCKED = _GET.with_for_update(of=people)
+
+
 class PeopleRepository(Repository):
     def add(self, person: Person, created_by: str) -> None:
         self.conn.execute(people.insert(), [person_row(person, created_by)])
@@ -76,18 +89,8 @@ class PeopleRepository(Repository):
 
     def get(self, person_id: str) -> Person | None:
         """One person with their identifiers, in one round trip (the most frequent read)."""
-        ids = person_identifiers.c
-        query = (
-            select(people, ids.kind, ids.lookup_hash, ids.last4, ids.value)
-            .outerjoin(
-                person_identifiers,
-                and_(ids.state_code == people.c.state_code, ids.person_id == people.c.id),
-            )
-            .where(people.c.id == person_id)
-        )
-        if self.locking:
-            query = query.with_for_update(of=people)
-        rows = list(self.conn.execute(query))
+        query = _GET_LOCKED if self.locking else _GET
+        rows = list(self.conn.execute(query, {"person_id": person_id}))
         if not rows:
             return None
         identifiers = [
@@ -244,12 +247,21 @@ class PeopleRepository(Repository):
             self.conn.execute(person_identifiers.insert(), identifier_rows(person))
 
     def add_history(
-        self, person: Person, changed_by: str, changed_at: datetime, reason: str
+        self,
+        person: Person,
+        changed_by: str,
+        changed_at: datetime,
+        reason: str,
+        attributes: dict[str, Any] | None = None,
     ) -> None:
+        """Keep ``person`` as it is (and, when given, their attributes: disability, marital
+        status, ... as they were) as an earlier version."""
         snapshot = asdict(person)
         snapshot["identifiers"] = [
             {"kind": i.kind.value, "last4": i.last4, "value": i.value} for i in person.identifiers
         ]
+        if attributes is not None:
+            snapshot["attributes"] = attributes
         self.conn.execute(
             person_history.insert(),
             [

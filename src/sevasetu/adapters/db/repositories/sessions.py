@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -22,7 +22,14 @@ from ....domain.sessions import (
     SlotPlaces,
 )
 from ....domain.vaccinations import Vaccination
-from ..tables import ACTIVE_BOOKING, bookings, people, session_slots, vaccination_sessions
+from ..tables import (
+    ACTIVE_BOOKING,
+    bookings,
+    facilities,
+    people,
+    session_slots,
+    vaccination_sessions,
+)
 from .base import Repository
 
 
@@ -53,7 +60,7 @@ def _session(row: Any) -> Session:
         id=m["id"], state_code=m["state_code"], area_code=m["area_code"], spec=spec,
         status=SessionStatus(m["status"]), plan_id=m["plan_id"],
         cancel_reason=m["cancel_reason"], created_by=m["created_by"],
-        created_at=m["created_at"],
+        created_at=m["created_at"], facility_name=m.get("facility_name") or "",
     )  # fmt: skip
 
 
@@ -64,6 +71,34 @@ def _booking(row: Any) -> Booking:
 def _booking_of(m: dict[str, Any]) -> Booking:
     m["status"] = BookingStatus(m["status"])
     return Booking(**m)
+
+
+# The statements of a booking, built once (``base.Repository``). The session comes with its
+# facility's name, the place its messages name.
+_GET = (
+    select(vaccination_sessions, facilities.c.name.label("facility_name"))
+    .outerjoin(facilities, facilities.c.code == vaccination_sessions.c.facility_code)
+    .where(vaccination_sessions.c.id == bindparam("session_id"))
+)
+_GET_LOCKED = _GET.with_for_update(of=vaccination_sessions)
+_GET_SHARED = _GET.with_for_update(read=True, of=vaccination_sessions)
+_S = session_slots.c
+_SLOT = update(session_slots).where(
+    _S.state_code == bindparam("k_state"), _S.session_id == bindparam("k_session"),
+    _S.number == bindparam("k_number"), _S.booked + _S.walk_ins < _S.capacity,
+)  # fmt: skip
+_TAKE = _SLOT.where(_S.booked < _S.bookable).values(booked=_S.booked + 1)
+_TAKE_WALK_IN = _SLOT.values(walk_ins=_S.walk_ins + 1)
+# Keyed by "is PostgreSQL": the partial unique index decides, in each dialect's syntax.
+_ADD_BOOKING = {
+    postgres: insert(bookings)
+    .on_conflict_do_nothing(
+        index_elements=["state_code", "person_id", "schedule", "dose_code"],
+        index_where=ACTIVE_BOOKING,
+    )
+    .returning(bookings.c.id)
+    for postgres, insert in ((True, pg_insert), (False, sqlite_insert))
+}
 
 
 class SessionRepository(Repository):
@@ -79,10 +114,10 @@ class SessionRepository(Repository):
     def get(self, session_id: str, *, shared: bool = False) -> Session | None:
         """In a write unit on PostgreSQL the row is locked: exclusively to change the session,
         ``shared`` to book in it (bookings go side by side; a cancellation waits for them)."""
-        query = select(vaccination_sessions).where(vaccination_sessions.c.id == session_id)
+        query = _GET
         if self.locking:
-            query = query.with_for_update(read=shared)
-        row = self.conn.execute(query).first()
+            query = _GET_SHARED if shared else _GET_LOCKED
+        row = self.conn.execute(query, {"session_id": session_id}).first()
         return _session(row) if row else None
 
     def save_status(self, session: Session) -> None:
@@ -174,16 +209,9 @@ class SessionRepository(Repository):
         """One more place in the slot, or SlotFull. The WHERE clause is the guard: on
         PostgreSQL concurrent updates of the row queue on its lock and re-check it; SQLite
         has one writer at a time. A walk-in may take any place left on the day."""
-        c = session_slots.c
-        room = c.booked + c.walk_ins < c.capacity
-        query = update(session_slots).where(
-            c.state_code == state_code, c.session_id == session_id, c.number == slot_number
-        )
-        if walk_in:
-            query = query.where(room).values(walk_ins=c.walk_ins + 1)
-        else:
-            query = query.where(room, c.booked < c.bookable).values(booked=c.booked + 1)
-        if self.conn.execute(query).rowcount != 1:
+        query = _TAKE_WALK_IN if walk_in else _TAKE
+        slot = {"k_state": state_code, "k_session": session_id, "k_number": slot_number}
+        if self.conn.execute(query, slot).rowcount != 1:
             raise SlotFull("slot_number", slot=slot_number)
 
     def give_back_place(self, booking: Booking) -> None:
@@ -201,16 +229,8 @@ class SessionRepository(Repository):
         partial unique index decides, through ON CONFLICT DO NOTHING (no savepoint needed)."""
         row = {name: getattr(booking, name) for name in Booking.__slots__}  # type: ignore[attr-defined]
         row["status"] = booking.status.value
-        insert = pg_insert if self.conn.dialect.name == "postgresql" else sqlite_insert
-        statement = (
-            insert(bookings).values(row)
-            .on_conflict_do_nothing(
-                index_elements=["state_code", "person_id", "schedule", "dose_code"],
-                index_where=ACTIVE_BOOKING,
-            )
-            .returning(bookings.c.id)
-        )  # fmt: skip
-        if self.conn.execute(statement).first() is None:
+        statement = _ADD_BOOKING[self.conn.dialect.name == "postgresql"]
+        if self.conn.execute(statement, row).first() is None:
             raise AlreadyBooked("dose_code", code=booking.dose_code)
 
     def booking(self, booking_id: str) -> Booking | None:

@@ -4,7 +4,7 @@ from dataclasses import asdict, fields
 from datetime import date
 from typing import Any
 
-from sqlalchemy import select, text
+from sqlalchemy import bindparam, select, text
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
@@ -14,6 +14,16 @@ from ....domain.vaccinations import DoseSubject, Vaccination
 from ..tables import people, vaccinations
 from .base import Repository
 from .due_lists import forget_summaries
+
+_V = vaccinations.c
+# Read at every booking, built once (``base.Repository``); the latest day wins, as in the
+# full history.
+_HISTORY = (
+    select(_V.dose_code, _V.given_on)
+    .where(_V.state_code == bindparam("k_state"), _V.person_id == bindparam("k_person"),
+           _V.schedule == bindparam("k_schedule"))
+    .order_by(_V.given_on, _V.dose_code)
+)  # fmt: skip
 
 
 class VaccinationRepository(Repository):
@@ -36,8 +46,11 @@ class VaccinationRepository(Repository):
         return [Vaccination(**r._mapping) for r in rows]
 
     def history(self, state_code: str, person_id: str, schedule: str) -> dict[str, date]:
-        return {v.dose_code: v.given_on for v in self.of_person(state_code, person_id)
-                if v.schedule == schedule}  # fmt: skip
+        """Dose code -> the day given, of one schedule (what eligibility needs, nothing else)."""
+        found = self.conn.execute(
+            _HISTORY, {"k_state": state_code, "k_person": person_id, "k_schedule": schedule}
+        )
+        return {code: day for code, day in found}
 
     # --- many at once, for batches ---------------------------------------------------------
 

@@ -5,11 +5,12 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, case, func, insert, or_, select, update
+from sqlalchemy import and_, case, delete, func, insert, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from ....domain.chat_messages import (
+    STATUS_RANK,
     Conversation,
     Inbound,
     Outbound,
@@ -19,6 +20,7 @@ from ....domain.chat_messages import (
 )
 from ..tables import (
     whatsapp_chat_states,
+    whatsapp_claims,
     whatsapp_conversations,
     whatsapp_inbound,
     whatsapp_media,
@@ -33,6 +35,7 @@ _IN = whatsapp_inbound.c
 _OUT = whatsapp_outbound.c
 _ST = whatsapp_statuses.c
 _CS = whatsapp_chat_states.c
+_CL = whatsapp_claims.c
 
 
 def _conversation(row: Any) -> Conversation:
@@ -72,26 +75,33 @@ class WhatsAppRepository(Repository):
 
     def touch_conversation(self, wa_id: str, profile_name: str, last_inbound_at: datetime,
                            now: datetime) -> None:  # fmt: skip
-        """Create it if new; move its last inbound time forward (never back). One statement:
-        the webhook runs it for every message."""
+        """Create it if new; move its last inbound time forward (never back)."""
+        self.touch_conversations([(wa_id, profile_name, last_inbound_at)], now)
+
+    def touch_conversations(self, seen: list[tuple[str, str, datetime]], now: datetime) -> None:
+        """``touch_conversation`` for each (wa_id, profile name, inbound time) as if one after
+        the other, in one statement: once per conversation (its latest time, its last name
+        given), in ``wa_id`` order so that concurrent writers lock rows alike."""
+        latest: dict[str, tuple[datetime, str]] = {}
+        for wa_id, name, at in seen:
+            before = latest.get(wa_id)
+            if before is not None:
+                at, name = max(at, before[0]), name or before[1]
+            latest[wa_id] = (at, name)
+        if not latest:
+            return
         insert_ = pg_insert if self.conn.dialect.name == "postgresql" else sqlite_insert
-        stmt = insert_(whatsapp_conversations).values(
-            wa_id=wa_id,
-            language=None,
-            profile_name=profile_name[:120],
-            consent_shown_at=None,
-            last_inbound_at=last_inbound_at,
-            claimed_by=None,
-            claimed_at=None,
-            created_at=now,
-        )
+        stmt = insert_(whatsapp_conversations)
         new = stmt.excluded
         later = or_(_CV.last_inbound_at.is_(None), _CV.last_inbound_at < new.last_inbound_at)
         self.conn.execute(stmt.on_conflict_do_update(index_elements=["wa_id"], set_={
             "last_inbound_at": case((later, new.last_inbound_at), else_=_CV.last_inbound_at),
             "profile_name": case((new.profile_name != "", new.profile_name),
                                  else_=_CV.profile_name),
-        }))  # fmt: skip
+        }), [{"wa_id": wa_id, "language": None, "profile_name": name[:120],
+              "consent_shown_at": None, "last_inbound_at": at, "claimed_by": None,
+              "claimed_at": None, "created_at": now}
+             for wa_id, (at, name) in sorted(latest.items())])  # fmt: skip
 
     def conversation(self, wa_id: str) -> Conversation | None:
         row = self.conn.execute(
@@ -102,18 +112,6 @@ class WhatsAppRepository(Repository):
         ).one_or_none()  # fmt: skip
         return _conversation(row) if row else None
 
-    def save_conversation(self, c: Conversation, now: datetime, *, settings: bool = True) -> None:
-        """The flow's state; the language and consent too unless ``settings`` is False (they
-        did not change)."""
-        if settings:
-            self.conn.execute(update(whatsapp_conversations).where(_CV.wa_id == c.wa_id).values(
-                language=c.language, consent_shown_at=c.consent_shown_at))  # fmt: skip
-        upsert(self.conn, whatsapp_chat_states, [{
-            "wa_id": c.wa_id, "step": c.step[:40], "answers": c.answers,
-            "active_at": c.active_at, "opted_out_at": c.opted_out_at,
-            "updated_at": now,
-        }], ["wa_id"])  # fmt: skip
-
     def opted_out(self, wa_id: str) -> bool:
         """Whether the user said STOP (and not START since)."""
         at = self.conn.execute(
@@ -123,60 +121,119 @@ class WhatsAppRepository(Repository):
 
     def claim_conversations(self, worker: str, now: datetime, stale_before: datetime,
                             limit: int) -> list[str]:  # fmt: skip
-        """Conversations with unprocessed messages that no live worker holds, each taken with
-        an UPDATE that succeeds only if nobody took it first."""
-        free = or_(_CV.claimed_by.is_(None), _CV.claimed_at < stale_before)
-        oldest = func.min(_IN.seq)
+        """Conversations with unprocessed messages that no live worker holds (no claim, or a
+        claim older than ``stale_before``: a dead worker's), each taken with an upsert that
+        succeeds only if nobody took it first; oldest waiting first."""
+        live = (
+            select(_CL.wa_id).where(_CL.wa_id == _IN.wa_id, _CL.claimed_at >= stale_before).exists()
+        )
         candidates = self.conn.execute(
-            select(_IN.wa_id).join(whatsapp_conversations, _CV.wa_id == _IN.wa_id)
-            .where(_IN.status == "pending", free)
-            .group_by(_IN.wa_id).order_by(oldest).limit(limit)
+            select(_IN.wa_id).where(_IN.status == "pending", ~live)
+            .group_by(_IN.wa_id).order_by(func.min(_IN.seq)).limit(limit)
         ).scalars().all()  # fmt: skip
         if not candidates:
             return []
-        # One UPDATE for all: it takes only those still free when it runs.
+        insert_ = pg_insert if self.conn.dialect.name == "postgresql" else sqlite_insert
+        stmt = insert_(whatsapp_claims)
+        # One statement for all, in wa_id order (row locks always taken in that order): it
+        # takes only those still free when it runs.
         taken = set(self.conn.execute(
-            update(whatsapp_conversations).where(_CV.wa_id.in_(candidates), free)
-            .values(claimed_by=worker, claimed_at=now).returning(_CV.wa_id)
+            stmt.on_conflict_do_update(
+                index_elements=["wa_id"],
+                set_={"claimed_by": stmt.excluded.claimed_by,
+                      "claimed_at": stmt.excluded.claimed_at},
+                where=_CL.claimed_at < stale_before,
+            ).returning(_CL.wa_id),
+            [{"wa_id": w, "claimed_by": worker, "claimed_at": now} for w in sorted(candidates)],
         ).scalars())  # fmt: skip
         return [wa_id for wa_id in candidates if wa_id in taken]
 
     def release(self, wa_id: str | list[str], worker: str) -> None:
-        ids = [wa_id] if isinstance(wa_id, str) else wa_id
+        ids = sorted([wa_id] if isinstance(wa_id, str) else wa_id)
         self.conn.execute(
-            update(whatsapp_conversations).where(_CV.wa_id.in_(ids), _CV.claimed_by == worker)
-            .values(claimed_by=None, claimed_at=None)
-        )  # fmt: skip
+            delete(whatsapp_claims).where(self.among(_CL.wa_id, ids), _CL.claimed_by == worker)
+        )
 
-    def holds(self, wa_id: str, worker: str) -> bool:
-        """Whether the worker still holds the conversation (locked on PostgreSQL until the
-        transaction ends, so that nobody takes it over meanwhile)."""
-        holder = self.conn.execute(
-            self.for_update(select(_CV.claimed_by).where(_CV.wa_id == wa_id))
-        ).scalar_one_or_none()
-        return bool(holder == worker)
+    def conversations(self, wa_ids: list[str]) -> dict[str, Conversation]:
+        if not wa_ids:
+            return {}
+        rows = self.conn.execute(
+            select(whatsapp_conversations, _CS.step, _CS.answers, _CS.active_at,
+                   _CS.opted_out_at)
+            .outerjoin(whatsapp_chat_states, _CS.wa_id == _CV.wa_id)
+            .where(self.among(_CV.wa_id, wa_ids))
+        )  # fmt: skip
+        return {r.wa_id: _conversation(r) for r in rows}
+
+    def save_conversations(self, saved: list[tuple[Conversation, bool]], now: datetime) -> None:
+        """Many flows' states in one statement; the language and consent too, only where
+        they changed (rare)."""
+        for c, settings in sorted(saved, key=lambda pair: pair[0].wa_id):
+            if settings:
+                self.conn.execute(update(whatsapp_conversations).where(_CV.wa_id == c.wa_id)
+                                  .values(language=c.language,
+                                          consent_shown_at=c.consent_shown_at))  # fmt: skip
+        upsert(self.conn, whatsapp_chat_states, [{
+            "wa_id": c.wa_id, "step": c.step[:40], "answers": c.answers,
+            "active_at": c.active_at, "opted_out_at": c.opted_out_at, "updated_at": now,
+        } for c, _ in sorted(saved, key=lambda pair: pair[0].wa_id)], ["wa_id"])  # fmt: skip
+
+    def held(self, wa_ids: list[str], worker: str) -> set[str]:
+        """Those of the conversations the worker still holds, locked on PostgreSQL until the
+        transaction ends (in ``wa_id`` order: the webhook's writers lock them in that order
+        too), so that nobody takes them over meanwhile."""
+        if not wa_ids:
+            return set()
+        query = (
+            select(_CL.wa_id)
+            .where(self.among(_CL.wa_id, wa_ids), _CL.claimed_by == worker)
+            .order_by(_CL.wa_id)
+        )
+        return set(self.conn.execute(self.for_update(query)).scalars())
 
     # --- inbound --------------------------------------------------------------------------
 
-    def add_inbound(self, row_id: str, m: Inbound, received_at: datetime) -> bool:
-        """Store it unless its message id is known (the unique constraint decides, in one
-        statement); True if it was new."""
+    def store_inbound(self, rows: list[tuple[str, Inbound]], received_at: datetime,
+                      now: datetime) -> set[str]:  # fmt: skip
+        """A group of webhook POSTs' messages in two statements: every conversation created
+        or moved forward (``touch_conversations``), then every message unless its message id
+        is known (a duplicate in the same group too); the message ids stored."""
+        if not rows:
+            return set()
+        self.touch_conversations([(m.wa_id, m.profile_name, min(m.sent_at, now))
+                                  for _, m in rows], now)  # fmt: skip
         insert_ = pg_insert if self.conn.dialect.name == "postgresql" else sqlite_insert
-        stmt = insert_(whatsapp_inbound).values(
-            id=row_id, message_id=m.message_id, wa_id=m.wa_id, type=m.type, text=m.text,
-            reply_id=m.reply_id, media_id=m.media_id, payload=m.raw, sent_at=m.sent_at,
-            received_at=received_at, status="pending", attempts=0, processed_at=None, error="",
-        ).on_conflict_do_nothing(index_elements=["message_id"])  # fmt: skip
         # RETURNING, not rowcount: psycopg reports -1 for a skipped or an inserted row here.
-        return self.conn.execute(stmt.returning(_IN.seq)).first() is not None
+        stored = self.conn.execute(
+            insert_(whatsapp_inbound).on_conflict_do_nothing(index_elements=["message_id"])
+            .returning(_IN.message_id),
+            [{"id": row_id, "message_id": m.message_id, "wa_id": m.wa_id, "type": m.type,
+              "text": m.text, "reply_id": m.reply_id, "media_id": m.media_id, "payload": m.raw,
+              "sent_at": m.sent_at, "received_at": received_at, "status": "pending",
+              "attempts": 0, "processed_at": None, "error": ""} for row_id, m in rows],
+        ).scalars()  # fmt: skip
+        return set(stored)
 
-    def next_pending(self, wa_id: str) -> StoredInbound | None:
-        """The conversation's oldest unprocessed message, in the order they arrived."""
-        row = self.conn.execute(
-            select(whatsapp_inbound).where(_IN.wa_id == wa_id, _IN.status == "pending")
-            .order_by(_IN.seq).limit(1)
-        ).one_or_none()  # fmt: skip
-        return _inbound(row) if row else None
+    def next_pending_of(self, wa_ids: list[str]) -> dict[str, StoredInbound]:
+        """The oldest unprocessed message of each of these conversations, in one statement."""
+        if not wa_ids:
+            return {}
+        oldest = (
+            select(func.min(_IN.seq))
+            .where(self.among(_IN.wa_id, wa_ids), _IN.status == "pending")
+            .group_by(_IN.wa_id)
+        )
+        rows = self.conn.execute(select(whatsapp_inbound).where(_IN.seq.in_(oldest)))
+        return {r.wa_id: _inbound(r) for r in rows}
+
+    def finish_many(self, row_ids: list[str], now: datetime) -> None:
+        """Mark these messages processed (one statement)."""
+        if row_ids:
+            self.conn.execute(
+                update(whatsapp_inbound)
+                .where(self.among(_IN.id, row_ids), _IN.status == "pending")
+                .values(status="processed", processed_at=now, error="")
+            )  # fmt: skip
 
     def finish_inbound(self, row_id: str, status: str, now: datetime, error: str = "") -> None:
         self.conn.execute(
@@ -198,25 +255,45 @@ class WhatsAppRepository(Repository):
 
     # --- statuses -------------------------------------------------------------------------
 
-    def record_status(self, s: StatusUpdate, now: datetime) -> bool:
-        """Keep the furthest status of a message, whatever order they come in."""
-        upsert(self.conn, whatsapp_statuses, [{
-            "wa_message_id": s.message_id, "recipient": s.recipient[:64], "status": s.status,
-            "status_at": s.at, "errors": list(s.errors), "updated_at": now}],
-            ["wa_message_id"], update=False)  # fmt: skip
-        current = self.conn.execute(
-            self.for_update(select(_ST.status, _ST.status_at)
-                            .where(_ST.wa_message_id == s.message_id))
-        ).one()  # fmt: skip
-        if current.status == s.status or not later_status(current.status, s.status):
-            return False
-        self.conn.execute(
-            update(whatsapp_statuses).where(_ST.wa_message_id == s.message_id)
-            .values(status=s.status, status_at=s.at, errors=list(s.errors), updated_at=now)
-        )  # fmt: skip
-        return True
+    def record_statuses(self, updates: list[StatusUpdate], now: datetime) -> int:
+        """Keep the furthest status of each message, whatever order they come in (one
+        statement for many); how many were new or moved forward. A status replaces the one
+        stored only if it is further (``STATUS_RANK``); several for one message in the group
+        are folded first, as if recorded one after the other."""
+        furthest: dict[str, StatusUpdate] = {}
+        for s in updates:
+            kept = furthest.get(s.message_id)
+            if kept is None or later_status(kept.status, s.status):
+                furthest[s.message_id] = s
+        if not furthest:
+            return 0
+        insert_ = pg_insert if self.conn.dialect.name == "postgresql" else sqlite_insert
+        stmt = insert_(whatsapp_statuses)
+        new = stmt.excluded
+        ranks = dict(STATUS_RANK)
+        further = stmt.on_conflict_do_update(
+            index_elements=["wa_message_id"],
+            set_={"status": new.status, "status_at": new.status_at, "errors": new.errors,
+                  "updated_at": new.updated_at},
+            where=case(ranks, value=new.status, else_=-1) > case(ranks, value=_ST.status,
+                                                                  else_=-1),
+        ).returning(_ST.wa_message_id)  # fmt: skip
+        rows = [{"wa_message_id": s.message_id, "recipient": s.recipient[:64],
+                 "status": s.status, "status_at": s.at, "errors": list(s.errors),
+                 "updated_at": now} for _, s in sorted(furthest.items())]  # fmt: skip
+        return len(self.conn.execute(further, rows).all())
 
     # --- outbound -------------------------------------------------------------------------
+
+    def queue_many(self, outs: list[Outbound]) -> None:
+        """Replies in the order given (their ``seq``), in one statement."""
+        if outs:
+            self.conn.execute(insert(whatsapp_outbound), [{
+                "id": o.id, "wa_id": o.wa_id, "kind": o.kind, "body": o.body,
+                "notification_id": o.notification_id, "wa_message_id": o.wa_message_id,
+                "status": o.status, "attempts": o.attempts, "next_attempt_at": o.next_attempt_at,
+                "claimed_by": None, "claimed_at": None, "sent_at": o.sent_at,
+                "error": o.error[:300], "created_at": o.created_at} for o in outs])  # fmt: skip
 
     def queue(self, o: Outbound) -> None:
         self.conn.execute(insert(whatsapp_outbound).values(
