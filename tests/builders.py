@@ -22,6 +22,18 @@ NADIA = "IN-WB-NAD"
 RAIGARH_VILLAGE_PARENT = "IN-CG-RGH"
 
 
+def state_admin(state: str, user_id: str) -> Principal:
+    """A state administrator of ``state``, signed in as the user ``user_id``."""
+    return Principal(
+        kind="user",
+        id=user_id,
+        role=Role.STATE_ADMIN,
+        name="admin",
+        area_code=state,
+        state_code=state,
+    )
+
+
 def aadhaar(prefix11: str) -> str:
     return prefix11 + verhoeff_check_digit(prefix11)
 

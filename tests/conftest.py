@@ -83,10 +83,16 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="session")
 def pg_schema_url() -> Iterator[str]:
+    yield from migrated_pg_schema()
+
+
+def migrated_pg_schema(suffix: str = "") -> Iterator[str]:
+    """A PostgreSQL schema of its own, migrated and empty (its URL), dropped after: for a
+    fixture to ``yield from``. ``suffix`` names a second one beside the test run's."""
     assert PG_URL is not None
     # SEVASETU_TEST_SCHEMA keeps two checkouts' runs on one server apart; each xdist worker
     # still gets a schema of its own under that prefix.
-    schema = f"{os.environ.get('SEVASETU_TEST_SCHEMA') or 'sevasetu_test'}_{_worker()}"
+    schema = f"{os.environ.get('SEVASETU_TEST_SCHEMA') or 'sevasetu_test'}_{_worker()}{suffix}"
     admin = make_engine(PG_URL)
     with admin.begin() as conn:
         conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))

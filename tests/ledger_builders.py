@@ -14,6 +14,8 @@ from sevasetu.services.person_attributes import set_attributes
 from sevasetu.services.schemes import load_schemes, scheme_files
 from sevasetu.services.service_records import ServiceInput, record_services
 
+from .builders import state_admin
+
 TALA_W1 = "BD-D-SAT-TAL-TAL-W1"
 TALA_W2 = "BD-D-SAT-TAL-TAL-W2"
 TALA = "BD-D-SAT-TAL"
@@ -23,14 +25,7 @@ ABDUL_NID = "2234567890"
 
 
 def bd_admin() -> Principal:
-    return Principal(
-        kind="user",
-        id="bd-admin",
-        role=Role.STATE_ADMIN,
-        name="admin",
-        area_code="BD-D",
-        state_code="BD-D",
-    )
+    return state_admin("BD-D", "bd-admin")
 
 
 def bd_officer(area: str = TALA) -> Principal:

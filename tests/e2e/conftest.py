@@ -19,6 +19,20 @@ def client(ctx: AppContext) -> Iterator[TestClient]:
         yield c
 
 
+@pytest.fixture
+def cli_env(database_url: str, settings, monkeypatch: pytest.MonkeyPatch) -> str:
+    """The command line pointed at the test's database, with the test context's secrets (they
+    unlock the stored keys and identifiers); returns the database URL."""
+    for name, value in (
+        ("DATABASE_URL", database_url),
+        ("ENVIRONMENT", "development"),
+        ("SECRET_KEY", settings.secret_key),
+        ("IDENTIFIER_KEY", settings.identifier_key),
+    ):
+        monkeypatch.setenv(f"SEVASETU_{name}", value)
+    return database_url
+
+
 CHROMIUM = Path("/usr/bin/chromium")  # Debian's, installed by ``make browser``
 
 

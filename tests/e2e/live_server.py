@@ -41,9 +41,10 @@ def free_port() -> int:
 
 
 @contextmanager
-def serving(ctx: AppContext) -> Iterator[str]:
-    """The app on ``ctx`` served by uvicorn in a thread; yields its base URL, stops after."""
-    port = free_port()
+def serving(ctx: AppContext, port: int | None = None) -> Iterator[str]:
+    """The app on ``ctx`` served by uvicorn in a thread (on ``port``, so that the same origin
+    can go away and come back, else a free one); yields its base URL, stops after."""
+    port = free_port() if port is None else port
     server = uvicorn.Server(
         uvicorn.Config(
             create_app(ctx=ctx), host="127.0.0.1", port=port, log_level="warning", lifespan="off"

@@ -19,14 +19,7 @@ runner = CliRunner()
 
 
 @pytest.fixture
-def tala_people(ctx, database_url, settings, monkeypatch):
-    for name, value in (
-        ("DATABASE_URL", database_url),
-        ("ENVIRONMENT", "development"),
-        ("SECRET_KEY", settings.secret_key),
-        ("IDENTIFIER_KEY", settings.identifier_key),
-    ):
-        monkeypatch.setenv(f"SEVASETU_{name}", value)
+def tala_people(ctx, cli_env):
     people = {**population(ctx), **young_people(ctx)}
     record_tala_services(ctx)
     return people
@@ -48,6 +41,10 @@ def test_marriage_alerts_in_each_format(tala_people, tmp_path):
     assert printed.exit_code == 0, printed.output
     html = out.read_text(encoding="utf-8")
     assert "<svg" in html and "বাল্যবিবাহ" in html and "নাসরিন আক্তার" in html
+    # Standard error says what the file holds (standard output stays empty).
+    view = json.loads(as_json.stdout)
+    said = f"{view['girls']} girls and {view['boys']} boys to visit in {TALA}; written to {out}"
+    assert view["girls"] >= 2 and said in printed.output
 
 
 def test_statistics_in_each_format_and_an_unknown_area(tala_people, tmp_path):
@@ -66,5 +63,8 @@ def test_statistics_in_each_format_and_an_unknown_area(tala_people, tmp_path):
     printed = runner.invoke(app, ["report", "statistics", "--area", TALA, "--out", str(out)])
     assert printed.exit_code == 0, printed.output
     assert out.read_text(encoding="utf-8").count("<svg") == 4
+    wards = len(view["wards"])
+    said = f"20 residents in {wards} wards or villages of {TALA}, 3 households; written to {out}"
+    assert said in printed.output
     unknown = runner.invoke(app, ["report", "statistics", "--area", "XX-NOWHERE"])
     assert unknown.exit_code != 0 and "XX-NOWHERE" in unknown.output

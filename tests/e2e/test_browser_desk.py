@@ -5,21 +5,16 @@ replays them once the server is back: each recorded once."""
 
 from __future__ import annotations
 
-import threading
-import time
 from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
-import uvicorn
 from playwright.sync_api import Browser, expect
 from sqlalchemy import select
 
 from sevasetu.adapters.db import tables as t
 from sevasetu.bootstrap import AppContext
-from sevasetu.entrypoints.api.app import create_app
 from sevasetu.services.eligibility_cards import issue_for_operator, revoke_card
 from sevasetu.services.maintenance import start_maintenance, stop_maintenance
 from sevasetu.services.people import PersonInput, register_person
@@ -27,32 +22,10 @@ from sevasetu.services.schemes import load_schemes, scheme_files
 
 from ..builders import NADIA, NADIA_VILLAGE, PASSWORD, staff
 from ..integration.test_hospital_continuity import SWASTHYA, wb_admin
-from .live_server import free_port, site_context
+from .live_server import free_port, serving, site_context
 from .test_browser import PHONE, require_chromium, shoot, watch_for_errors
 
 pytestmark = pytest.mark.browser
-
-
-@contextmanager
-def serving_on(ctx: AppContext, port: int) -> Iterator[str]:
-    """The app on a given port, so that the same origin can go away and come back."""
-    server = uvicorn.Server(
-        uvicorn.Config(
-            create_app(ctx=ctx), host="127.0.0.1", port=port, log_level="warning", lifespan="off"
-        )
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            pytest.fail("the web server did not start")
-        time.sleep(0.05)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
 
 
 @pytest.fixture
@@ -103,7 +76,7 @@ def test_a_card_is_issued_on_the_persons_page_with_its_qr_code(site, browser: Br
     )
     page = context.new_page()
     problems = watch_for_errors(page)
-    with serving_on(site["ctx"], site["port"]) as url:
+    with serving(site["ctx"], site["port"]) as url:
         log_in(page, url, f"/people/{site['person']}")
         page.click(f"a[href='/people/{site['person']}/cards']")
         page.select_option("#f-scheme", SWASTHYA)
@@ -137,7 +110,7 @@ def test_the_desk_works_offline_and_replays_each_event_once(site, browser: Brows
     )
     page = context.new_page()
     problems = watch_for_errors(page)
-    with serving_on(ctx, site["port"]) as url:
+    with serving(ctx, site["port"]) as url:
         log_in(page, url, "/desk")
         page.evaluate("navigator.serviceWorker.ready.then(() => true)")
         page.reload()  # now under the service worker, which saved the page and the keys
@@ -174,7 +147,7 @@ def test_the_desk_works_offline_and_replays_each_event_once(site, browser: Brows
     # The deployment is back at the same address, still in maintenance: the desk's replay is
     # refused (503) and everything stays queued; once the window closes, it all goes.
     start_maintenance(ctx, "IN-WB", ctx.now() + timedelta(minutes=30), "moving", actor="tests")
-    with serving_on(ctx, site["port"]):
+    with serving(ctx, site["port"]):
         context.set_offline(False)
         expect(page.locator("#desk-message")).to_contain_text("maintenance", timeout=15000)
         expect(page.locator("#events .state.queued")).to_have_count(2)

@@ -19,13 +19,9 @@ runner = CliRunner()
 
 
 @pytest.fixture
-def env(database_url, settings, monkeypatch):
-    monkeypatch.setenv("SEVASETU_DATABASE_URL", database_url)
-    monkeypatch.setenv("SEVASETU_ENVIRONMENT", "development")
-    # The same secret as the test context: it unlocks the stored signing keys.
-    monkeypatch.setenv("SEVASETU_SECRET_KEY", settings.secret_key)
-    monkeypatch.setenv("SEVASETU_IDENTIFIER_KEY", settings.identifier_key)
-    return database_url
+def env(cli_env):
+    # The same secret as the test context (cli_env): it unlocks the stored signing keys.
+    return cli_env
 
 
 @pytest.fixture

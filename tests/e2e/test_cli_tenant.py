@@ -58,3 +58,29 @@ def test_export_verify_and_a_window_from_the_command_line(env, ctx, tmp_path):
     assert bad.exit_code == 2 and "is not a time" in bad.text
     assert run("maintenance", "off", "--state", "IN-WB").exit_code == 0
     assert "no state is in maintenance" in run("maintenance", "status").text
+
+
+def test_a_rehearsal_from_the_command_line_moves_the_state_and_its_hospital_events(
+    env, ctx, tmp_path, monkeypatch
+):
+    load_demo(ctx, people=30, seed=5)
+    assert run("schemes", "load").exit_code == 0
+    target = f"sqlite:///{tmp_path / 'wb-sdc.db'}"
+    monkeypatch.setenv("SEVASETU_DATABASE_URL", target)
+    for prepare in (("db", "upgrade"), ("areas", "load")):
+        assert run(*prepare).exit_code == 0
+    monkeypatch.setenv("SEVASETU_DATABASE_URL", env)
+    moved = run("tenant", "rehearse", "--state", "IN-WB", "--from", env, "--to", target,
+                "--work-dir", str(tmp_path / "move"))  # fmt: skip
+    assert moved.exit_code == 0, moved.output
+    assert "Traceback" not in moved.text
+    for step in ("export", "import", "verify target", "verify origin", "maintenance off"):
+        assert step in moved.text
+    assert "writes frozen for" in moved.text and "0 failed" in moved.text
+    assert "lost │ 0" in moved.text and "duplicated │ 0" in moved.text
+    assert "IN-WB is now kept by sqlite" in moved.text
+    again = run("tenant", "rehearse", "--state", "IN-WB", "--from", env, "--to", target,
+                "--work-dir", str(tmp_path / "again"))  # fmt: skip
+    # A second run finds the state at the target already: refused, in a sentence.
+    assert again.exit_code == 2, again.output
+    assert "already holds other records of IN-WB" in again.text and "Traceback" not in again.text

@@ -44,14 +44,7 @@ name = "Beneficiary"
 
 
 @pytest.fixture
-def ward(ctx, database_url, settings, monkeypatch, tmp_path):
-    for name, value in (
-        ("DATABASE_URL", database_url),
-        ("ENVIRONMENT", "development"),
-        ("SECRET_KEY", settings.secret_key),
-        ("IDENTIFIER_KEY", settings.identifier_key),
-    ):
-        monkeypatch.setenv(f"SEVASETU_{name}", value)
+def ward(ctx, cli_env, tmp_path):
     people = tala(ctx)
     (tmp_path / "dss.csv").write_text(DSS, encoding="utf-8")
     (tmp_path / "drro.csv").write_text(DRRO, encoding="utf-8")
@@ -176,3 +169,8 @@ def test_schemes_load_and_check_and_the_priority_list(ward, tmp_path):
     page = tmp_path / "priority.html"
     done = runner.invoke(app, ["report", "priority", "--area", TALA, "--out", str(page)])
     assert done.exit_code == 0 and "break-before: page" in page.read_text(encoding="utf-8")
+    view = json.loads(
+        runner.invoke(app, ["report", "priority", "--area", TALA, "--format", "json"]).stdout
+    )
+    said = f"{len(view['people'])} people and {len(view['households'])} households ranked in"
+    assert view["people"] and f"{said} {TALA}; written to {page}" in done.output

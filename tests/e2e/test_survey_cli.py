@@ -54,14 +54,7 @@ pregnant_months = "Pregnant"
 
 
 @pytest.fixture
-def files(ctx, database_url, settings, monkeypatch, tmp_path):
-    for name, value in (
-        ("DATABASE_URL", database_url),
-        ("ENVIRONMENT", "development"),
-        ("SECRET_KEY", settings.secret_key),
-        ("IDENTIFIER_KEY", settings.identifier_key),
-    ):
-        monkeypatch.setenv(f"SEVASETU_{name}", value)
+def files(ctx, cli_env, tmp_path):
     (tmp_path / "tala.csv").write_text(SURVEYS, encoding="utf-8")
     (tmp_path / "twice.csv").write_text(TWICE, encoding="utf-8")
     (tmp_path / "tala.toml").write_text(MAPPING, encoding="utf-8")
@@ -116,3 +109,8 @@ def test_paper_surveys_go_in_whole_and_once(ctx, files):
     assert rows.splitlines()[0].startswith("kind,occurred_on,area_code")
     html = runner.invoke(app, [*report, "--language", "bn"]).output
     assert "<svg" in html and 'lang="bn"' in html
+    to_file = files / "changes.html"
+    done = runner.invoke(app, [*report, "--out", str(to_file)])
+    counts = ", ".join(f"{k} {n}" for k, n in sorted(plain["totals"].items())) or "none"
+    assert f"{TALA} 2026: {counts}; written to {to_file}" in done.output
+    assert to_file.read_text(encoding="utf-8").startswith("<!doctype html>")

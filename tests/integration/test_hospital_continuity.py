@@ -50,7 +50,7 @@ from sevasetu.services.maintenance import start_maintenance, stop_maintenance
 from sevasetu.services.people import PersonInput, register_person
 from sevasetu.services.schemes import load_schemes, scheme_files
 
-from ..builders import NADIA, NADIA_VILLAGE
+from ..builders import NADIA, NADIA_VILLAGE, state_admin
 
 SWASTHYA = "WB-SWASTHYA-SATHI"
 HOSPITAL = "IN-WB-NAD-DH"
@@ -58,14 +58,7 @@ KOLKATA_HOSPITAL = "IN-WB-KOL-DH"
 
 
 def wb_admin() -> Principal:
-    return Principal(
-        kind="user",
-        id="wb-admin",
-        role=Role.STATE_ADMIN,
-        name="admin",
-        area_code="IN-WB",
-        state_code="IN-WB",
-    )
+    return state_admin("IN-WB", "wb-admin")
 
 
 def nadia_desk() -> Principal:

@@ -113,10 +113,10 @@ def _context(
     return ctx
 
 
-def _populate(ctx: AppContext) -> None:
+def _populate(ctx: AppContext, *, ledger: bool = True) -> None:
     """The demo district plus rows with every awkward type: binary with NUL bytes, JSON with
     nested and non-ASCII values, times, microseconds, a citizen account, a revoked card."""
-    load_demo(ctx, people=40, seed=11)
+    load_demo(ctx, people=40, seed=11, ledger=ledger)
     with ctx.engine.begin() as conn:
         person = (
             conn.execute(

@@ -92,6 +92,12 @@ class Area:
     def is_within(self, ancestor_code: str) -> bool:
         return ancestor_code in self.path
 
+    @property
+    def country(self) -> str:
+        """The country the area lies in (the root of its path): how a local phone number there
+        is read."""
+        return self.path[0] if self.path else self.code
+
 
 @dataclass(frozen=True, slots=True)
 class Facility:

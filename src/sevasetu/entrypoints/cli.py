@@ -155,6 +155,12 @@ def demo_load(
         f"{summary.identifiers} identifiers, {summary.doses} doses given, "
         f"{summary.users_created} demo users created"
     )
+    if summary.service_records:
+        out.print(
+            f"{summary.service_records} service records of the year under the bundled schemes; "
+            f"{summary.findings} double benefits found (sevasetu report duplicates --area CODE)",
+            soft_wrap=True,
+        )
     if summary.legacy_rows:
         export = legacy_dir.resolve()
         out.print(

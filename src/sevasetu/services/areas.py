@@ -5,8 +5,18 @@ from __future__ import annotations
 import csv
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
-from ..domain.areas import AREA_FLAGS, Area, AreaTree, Facility, FacilityKind, parse_flags
+from ..domain.access import Action, Principal, require, require_area
+from ..domain.areas import (
+    AREA_FLAGS,
+    RESIDENCE_LEVELS,
+    Area,
+    AreaTree,
+    Facility,
+    FacilityKind,
+    parse_flags,
+)
 from ..domain.errors import InvalidInput, UnknownArea
 from .audit import record
 from .ports import Context
@@ -130,3 +140,25 @@ def facilities_in(ctx: Context, area_code: str) -> list[Facility]:
     tree.get(area_code)
     with ctx.uow() as uow:
         return uow.areas.facilities([a.code for a in tree.within(area_code)])
+
+
+class Residences(NamedTuple):
+    """An area a report is asked for, and where people live in it."""
+
+    tree: AreaTree
+    area: Area
+    codes: list[str]  # the wards and villages within the area
+    states: list[str]  # their states, sorted
+
+
+def residences_for(
+    ctx: Context, principal: Principal, action: Action, area_code: str
+) -> Residences:
+    """The area ``area_code`` names and its wards and villages, once ``principal`` may do
+    ``action`` and may see the area (else Forbidden or OutsideArea; unknown: UnknownArea)."""
+    require(principal, action)
+    tree = ctx.area_tree()
+    area = tree.get(area_code.strip(), "area")
+    require_area(principal, area)
+    within = [a for a in tree.within(area.code) if a.level in RESIDENCE_LEVELS]
+    return Residences(tree, area, [a.code for a in within], sorted({a.state_code for a in within}))

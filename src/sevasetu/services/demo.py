@@ -25,6 +25,7 @@ from ..domain.errors import InvalidInput, UsernameTaken
 from .areas import load_geography
 from .audit import record
 from .auth import add_user
+from .demo_ledger import load_demo_ledger
 from .legacy_synthetic import FirstDose, Shares, write_legacy_export
 from .ports import Context
 
@@ -69,6 +70,8 @@ class DemoSummary:
     users_created: int
     doses: int = 0
     legacy_rows: int = 0  # rows of the legacy export written beside the demo, if asked for
+    service_records: int = 0  # the services ledger's year of records (``services.demo_ledger``)
+    findings: int = 0  # double benefits the detection found in them
 
 
 def load_demo(
@@ -83,6 +86,7 @@ def load_demo(
     history: bool = True,
     legacy_dir: Path | None = None,
     legacy_share: float = LEGACY_SHARE,
+    ledger: bool = True,
 ) -> DemoSummary:
     """Generate ``people`` synthetic people in households and store them, one transaction per
     batch. ``districts`` are area codes (any level above the village or ward) sharing the
@@ -98,6 +102,10 @@ def load_demo(
     with the damage of a state portal's export, to ``legacy_dir/legacy.csv`` with its
     ``mapping.toml`` and ``truth.csv`` (``services.legacy_synthetic``), ready for
     ``sevasetu legacy import``.
+
+    ``ledger``: the bundled schemes of the population's states, a year of service records for
+    part of it with a few planted double benefits, and one run of the detection
+    (``services.demo_ledger``); not when appending.
     """
     if people < 0:
         raise InvalidInput("people", reason="The number of people cannot be negative.")
@@ -196,8 +204,15 @@ def load_demo(
             shares=Shares(legacy_only=0.05, duplicate=0.02),
         )  # fmt: skip
         legacy_rows = export.rows
+    services = (
+        load_demo_ledger(ctx, tree, {tree.get(c).state_code for c in shares}, seed)
+        if ledger and not existing
+        else None
+    )
     return DemoSummary(counts["people"], counts["households"], counts["identifiers"], users,
-                       counts["doses"] - len(first_doses), legacy_rows)  # fmt: skip
+                       counts["doses"] - len(first_doses), legacy_rows,
+                       services.records if services else 0,
+                       services.findings if services else 0)  # fmt: skip
 
 
 def _facility_names(ctx: Context) -> dict[str, str]:

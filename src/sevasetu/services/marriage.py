@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from ..domain.access import Action, Principal, require, require_area
-from ..domain.areas import RESIDENCE_LEVELS, Area
+from ..domain.access import Action, Principal, require
+from ..domain.areas import Area
 from ..domain.errors import Forbidden, InvalidInput, NotFound, Reason, UnknownIdentifier
 from ..domain.identifiers import IdentifierKind, error_label, last4, mask, normalize_identifier
 from ..domain.marriage import (
@@ -31,6 +31,7 @@ from ..domain.marriage import (
     outreach_birth_window,
     year_in_number,
 )
+from .areas import residences_for
 from .audit import audit_denials, record
 from .ports import Context, UnitOfWork
 from .service_records import Keys, resolve
@@ -198,13 +199,7 @@ class AlertList:
 def marriage_alerts(ctx: Context, principal: Principal, area_code: str) -> AlertList:
     """Girls three years under the bride's minimum age (15-17) and boys three years under the
     groom's (18-20) living in the area, with household, phone and ward, for outreach."""
-    require(principal, Action.MARRIAGE_ALERTS)
-    tree = ctx.area_tree()
-    area = tree.get(area_code.strip(), "area")
-    require_area(principal, area)
-    within = [a for a in tree.within(area.code) if a.level in RESIDENCE_LEVELS]
-    scope = [a.code for a in within]
-    states = sorted({a.state_code for a in within})
+    _, area, scope, states = residences_for(ctx, principal, Action.MARRIAGE_ALERTS, area_code)
     today = ctx.today()
     ages = ages_of_country(area.path[0])
     windows = [

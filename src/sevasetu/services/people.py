@@ -72,7 +72,9 @@ def build_person(ctx: Context, data: PersonInput, area: Area, field_prefix: str 
 
 
 def _build_person(ctx: Context, data: PersonInput, area: Area) -> Person:
-    phone = normalize_phone(data.phone, ctx.settings.default_country) if data.phone else None
+    # A number written without its country code is read as the person's country's: a Tala
+    # volunteer types 017..., whatever the deployment's own default.
+    phone = normalize_phone(data.phone, area.country) if data.phone else None
     details = person_details(
         name=data.name,
         sex=data.sex,

@@ -7,9 +7,10 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 
-from ..domain.access import Action, Principal, require, require_area
-from ..domain.areas import RESIDENCE_LEVELS, Area
+from ..domain.access import Action, Principal
+from ..domain.areas import Area
 from ..domain.vulnerability import AGED, Circumstances, Factor, score
+from .areas import residences_for
 from .audit import audit_denials, record
 from .ports import Context
 
@@ -62,13 +63,7 @@ def _years_before(day: date, years: int) -> date:
 
 @audit_denials
 def priority_list(ctx: Context, principal: Principal, area_code: str) -> PriorityList:
-    require(principal, Action.REPORT_READ)
-    tree = ctx.area_tree()
-    area = tree.get(area_code.strip(), "area")
-    require_area(principal, area)
-    within = [a for a in tree.within(area.code) if a.level in RESIDENCE_LEVELS]
-    scope = [a.code for a in within]
-    states = sorted({a.state_code for a in within})
+    _, area, scope, states = residences_for(ctx, principal, Action.REPORT_READ, area_code)
     today = ctx.today()
     with ctx.uow(write=True) as uow:
         uow.defer_durability()

@@ -12,8 +12,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 
-from ..domain.access import Action, Principal, require, require_area
-from ..domain.areas import RESIDENCE_LEVELS, Area
+from ..domain.access import Action, Principal
+from ..domain.areas import Area
 from ..domain.eligibility import parse_rules
 from ..domain.statistics import (
     BANDS,
@@ -22,6 +22,7 @@ from ..domain.statistics import (
     band_bounds,
     child_birth_window,
 )
+from .areas import residences_for
 from .audit import audit_denials, record
 from .due_lists import SCHEDULE_OF_COUNTRY
 from .ports import Context
@@ -93,13 +94,7 @@ class AreaStatistics:
 
 @audit_denials
 def area_statistics(ctx: Context, principal: Principal, area_code: str) -> AreaStatistics:
-    require(principal, Action.REPORT_READ)
-    tree = ctx.area_tree()
-    area = tree.get(area_code.strip(), "area")
-    require_area(principal, area)
-    within = [a for a in tree.within(area.code) if a.level in RESIDENCE_LEVELS]
-    scope = [a.code for a in within]
-    states = sorted({a.state_code for a in within})
+    tree, area, scope, states = residences_for(ctx, principal, Action.REPORT_READ, area_code)
     today = ctx.today()
     wards: dict[str, WardFigures] = {}  # the wards where someone lives or a household is
 

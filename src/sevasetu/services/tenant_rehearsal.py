@@ -28,7 +28,7 @@ from . import certificates
 from .maintenance import start_maintenance, stop_maintenance
 from .ports import Context
 from .rehearsal_desk import HospitalDesk, HospitalTally, hospital_scheme
-from .tenant_export import export_state, state_code_of
+from .tenant_export import Progress, export_state, state_code_of
 from .tenant_import import import_bundle
 from .tenant_switch import record_switch
 from .tenant_verify import verify_state
@@ -150,7 +150,11 @@ def rehearse(
     step: Step | None = None,
     load_per_second: float = 20.0,
     scheme: str | None = None,
+    progress: Progress | None = None,
 ) -> RehearsalReport:
+    """The window from maintenance on to off; ``step`` is told each step's name as it begins,
+    ``progress`` the rows each table has reached in the export and the import (a state of a
+    million people takes minutes there)."""
     code = state_code_of(origin, state_code)
     bundle = work_dir / f"{code}-bundle"
     report = RehearsalReport(code, bundle)
@@ -183,8 +187,8 @@ def rehearse(
                 start_maintenance(origin, code, until, reason, actor="rehearsal"),
                 start_maintenance(target, code, until, reason, actor="rehearsal")))  # fmt: skip
         load.probe()  # at least one read, one refused write and one queued event in the window
-        timed("export", lambda: export_state(origin, code, bundle))
-        timed("import", lambda: import_bundle(target, bundle, trusted))
+        timed("export", lambda: export_state(origin, code, bundle, progress))
+        timed("import", lambda: import_bundle(target, bundle, trusted, progress))
         report.target = timed(  # type: ignore[assignment]
             "verify target", lambda: verify_state(target, code, bundle, trusted)[1]
         )

@@ -10,7 +10,7 @@ import typer
 from ...domain.access import Principal, Role
 from ...domain.errors import InvalidInput
 from . import context, friendly
-from .legacy import print_summary, rows_bar
+from .legacy import ConfirmNewOption, RejectsOption, print_summary, rows_bar
 
 app = typer.Typer(help="Import people into the registry.", no_args_is_help=True)
 
@@ -25,12 +25,8 @@ def people(
         typer.Option(help="state the people live in (else the mapping's file.state, area.within)"),
     ] = None,
     source: Annotated[str, typer.Option(help="a name for where the sheet came from")] = "people",
-    rejects: Annotated[
-        Path | None, typer.Option(help="where rejected rows go (default FILE.rejects.csv)")
-    ] = None,
-    confirm_new: Annotated[
-        bool, typer.Option(help="register people even when a similar one is already registered")
-    ] = False,
+    rejects: RejectsOption = None,
+    confirm_new: ConfirmNewOption = False,
 ) -> None:  # fmt: skip
     """Register the people of a sheet (all rows or none; the same file twice is a no-op)."""
     from ...adapters.tabular import count_rows

@@ -22,6 +22,14 @@ from . import context, err, friendly, out
 
 app = typer.Typer(help="Legacy records: import, synthetic exports.", no_args_is_help=True)
 
+# Options the import commands (legacy, people, surveys) share, written once.
+RejectsOption = Annotated[
+    Path | None, typer.Option(help="where rejected rows go (default FILE.rejects.csv)")
+]
+ConfirmNewOption = Annotated[
+    bool, typer.Option(help="register people even when a similar one is already registered")
+]
+
 
 @contextmanager
 def rows_bar(label: str, total: int | None) -> Iterator[Callable[[int], None]]:
@@ -68,9 +76,7 @@ def import_(
     state: Annotated[
         str | None, typer.Option(help="state code of the records (else file.state in the mapping)")
     ] = None,
-    rejects: Annotated[
-        Path | None, typer.Option(help="where rejected rows go (default FILE.rejects.csv)")
-    ] = None,
+    rejects: RejectsOption = None,
 ) -> None:
     """Stage a legacy export's people and doses (all rows or none; same file twice: no-op)."""
     from ...adapters.tabular import count_rows

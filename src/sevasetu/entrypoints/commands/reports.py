@@ -32,6 +32,15 @@ class Format(StrEnum):
     JSON = "json"
 
 
+# The options every report command takes, written once.
+AreaOption = Annotated[str, typer.Option(help="a ward, union, upazila, district or state")]
+FormatOption = Annotated[Format, typer.Option("--format", help="html, csv or json")]
+OutOption = Annotated[
+    Path | None, typer.Option("--out", help="write to this file (default: standard output)")
+]
+LanguageOption = Annotated[str, typer.Option(help="en, bn or hi (the HTML file)")]
+
+
 def operator_for(area: Area) -> Principal:
     """The operator at the console acts for the whole country of the area; audited as such."""
     return Principal(kind="system", id="cli", role=Role.STATE_ADMIN, name="command line",
@@ -88,19 +97,45 @@ def emit(
     _write(text, out_file)
 
 
+def area_report(
+    area: str,
+    make: Callable[[Any, Principal, str], T],
+    view_of: Callable[[T, AreaTree, str], dict[str, Any]],
+    *,
+    format: Format,
+    out_file: Path | None,
+    language: str,
+    as_csv: Callable[[dict[str, Any]], str],
+    as_html: Callable[[dict[str, Any], Callable[[str], str], str], str],
+    written: Callable[[dict[str, Any], Area], str],
+) -> None:
+    """The course of a report of an area: check the language, build the report
+    (``make``, as in ``for_area``) and its view (``view_of(report, tree, language)``), write it
+    as JSON (the view), CSV or HTML (``as_html(view, gettext, language)``), and when it went to
+    a file say what it holds (``written(view, area)``) on standard error."""
+    from ...adapters.i18n import gettext_for
+
+    lang = language_of(language)
+    found, tree, scope = for_area(area, make)
+    view = view_of(found, tree, lang)
+    gettext = gettext_for(lang)
+    emit(format, out_file, as_json=lambda: view, as_csv=lambda: as_csv(view),
+         as_html=lambda: as_html(view, gettext, lang))  # fmt: skip
+    if out_file is not None:
+        err.print(f"{written(view, scope)}; written to {out_file}", soft_wrap=True)
+
+
 @app.command("reconciliation")
 @friendly
 def reconciliation(
     area: Annotated[str, typer.Option(help="a district, or a state or country: its districts")],
-    format: Annotated[Format, typer.Option("--format", help="html, csv or json")] = Format.HTML,
-    out_file: Annotated[
-        Path | None, typer.Option("--out", help="write to this file (default: standard output)")
-    ] = None,
+    format: FormatOption = Format.HTML,
+    out_file: OutOption = None,
     schedule: Annotated[str, typer.Option(help="the schedule file")] = "covid19-india",
     dose: Annotated[
         str | None, typer.Option(help="the headline dose n (default: the first that follows one)")
     ] = None,
-    language: Annotated[str, typer.Option(help="en, bn or hi (the HTML file)")] = "en",
+    language: LanguageOption = "en",
 ) -> None:
     """Each district's doses before and after linking legacy records, every dose n without
     dose n-1 explained with its records, and the village attestations checked: HTML (a

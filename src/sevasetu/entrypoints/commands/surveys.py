@@ -5,13 +5,23 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
+from ...domain.areas import Area
 from . import context, err, friendly, out
-from .legacy import print_summary, rows_bar
-from .reports import Format, emit, for_area, language_of, operator_for
+from .legacy import ConfirmNewOption, RejectsOption, print_summary, rows_bar
+from .reports import (
+    AreaOption,
+    Format,
+    FormatOption,
+    LanguageOption,
+    OutOption,
+    area_report,
+    for_area,
+    operator_for,
+)
 from .reports import app as report_app
 
 app = typer.Typer(help="Household surveys and the yearly update.", no_args_is_help=True)
@@ -29,12 +39,8 @@ def import_(
         typer.Option(help="state the households are in (else the mapping's file.state, "
                      "area.within)"),
     ] = None,
-    rejects: Annotated[
-        Path | None, typer.Option(help="where rejected rows go (default FILE.rejects.csv)")
-    ] = None,
-    confirm_new: Annotated[
-        bool, typer.Option(help="register people even when a similar one is already registered")
-    ] = False,
+    rejects: RejectsOption = None,
+    confirm_new: ConfirmNewOption = False,
 ) -> None:  # fmt: skip
     """Survey the households of a file, one row per member (all rows or none; bad rows go to
     the rejects file with their reasons; the same file twice is a no-op). Each household then
@@ -69,7 +75,7 @@ def import_(
 @campaign_app.command("start")
 @friendly
 def campaign_start(
-    area: Annotated[str, typer.Option(help="a ward, union, upazila, district or state")],
+    area: AreaOption,
     year: Annotated[int, typer.Option(help="the year of the update, e.g. 2027")],
 ) -> None:
     """Give every household of the area a re-verification task for the year (running it again
@@ -107,28 +113,24 @@ def campaign_due(
 @report_app.command("changes")
 @friendly
 def changes(
-    area: Annotated[str, typer.Option(help="a ward, union, upazila, district or state")],
+    area: AreaOption,
     year: Annotated[int, typer.Option(help="the year, e.g. 2026")],
-    format: Annotated[Format, typer.Option("--format", help="html, csv or json")] = Format.HTML,
-    out_file: Annotated[
-        Path | None, typer.Option("--out", help="write to this file (default: standard output)")
-    ] = None,
-    language: Annotated[str, typer.Option(help="en, bn or hi (the HTML file)")] = "en",
+    format: FormatOption = Format.HTML,
+    out_file: OutOption = None,
+    language: LanguageOption = "en",
 ) -> None:
     """The year's births, deaths, marriages, migrations in and out, and new and stopped
     benefits, per ward with the people behind each count: HTML (printable, with its chart),
     CSV (one row per change) or JSON."""
-    from ...adapters.i18n import gettext_for
     from ...services.annual_update import change_report
     from ..web.change_view import change_csv, change_view, render_change_file
 
-    lang = language_of(language)
-    report, tree, scope = for_area(area, lambda ctx, operator, code: change_report(
-        ctx, operator, code, year))  # fmt: skip
-    view = change_view(report, tree, lang)
-    gettext = gettext_for(lang)
-    emit(format, out_file, as_json=lambda: view, as_csv=lambda: change_csv(view),
-         as_html=lambda: render_change_file(view, gettext, lang))  # fmt: skip
-    if out_file is not None:
+    def written(view: dict[str, Any], scope: Area) -> str:
         counts = ", ".join(f"{k} {n}" for k, n in sorted(view["totals"].items())) or "none"
-        err.print(f"{scope.code} {year}: {counts}; written to {out_file}", soft_wrap=True)
+        return f"{scope.code} {year}: {counts}"
+
+    area_report(
+        area, lambda ctx, operator, code: change_report(ctx, operator, code, year), change_view,
+        format=format, out_file=out_file, language=language, as_csv=change_csv,
+        as_html=render_change_file, written=written,
+    )  # fmt: skip

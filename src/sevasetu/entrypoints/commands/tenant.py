@@ -38,6 +38,33 @@ def _progress(what: str) -> Iterator[Any]:
         yield advance
 
 
+@contextmanager
+def _steps() -> Iterator[tuple[Any, Any]]:
+    """Each step's name as it begins, and under it the rows each table of the state has reached
+    in that step (the tables of the step before are cleared)."""
+    with Progress(SpinnerColumn(), TextColumn("{task.description}"),
+                  TextColumn("{task.fields[rows]:>12,} rows"), TimeElapsedColumn(),
+                  console=err, transient=True) as bar:  # fmt: skip
+        tasks: dict[str, Any] = {}
+        current = [""]
+
+        def step(name: str) -> None:
+            for task in tasks.values():
+                bar.remove_task(task)
+            tasks.clear()
+            current[0] = name
+            err.print(f"[bold]{name}[/bold]")
+
+        def advance(table: str, rows: int) -> None:
+            if table not in tasks:
+                if rows == 0:
+                    return
+                tasks[table] = bar.add_task(f"{current[0]} {table}", rows=0)
+            bar.update(tasks[table], rows=rows)
+
+        yield step, advance
+
+
 def _trust(path: Path | None) -> dict[str, Any] | None:
     if path is None:
         return None
@@ -212,8 +239,10 @@ def rehearse(
     directory = work_dir or Path(tempfile.mkdtemp(prefix="sevasetu-rehearsal-"))
     name = target.engine.url.render_as_string(hide_password=True)
     try:
-        report = run(origin, target, state, directory, target_name=name, window_minutes=window,
-                     step=lambda s: err.print(f"[bold]{s}[/bold]"), scheme=scheme)  # fmt: skip
+        with _steps() as (step, advance):
+            report = run(origin, target, state, directory, target_name=name,
+                         window_minutes=window, step=step, scheme=scheme,
+                         progress=advance)  # fmt: skip
     finally:
         origin.close()
         target.close()

@@ -14,8 +14,7 @@ from ...domain.areas import AreaTree
 from ...domain.surveys import ChangeKind
 from ...services.annual_update import ChangeReport, as_plain
 from .labels import CHANGE
-from .ledger_view import _area, _svg
-from .shell import STATIC, env
+from .ledger_view import _area, _svg, render_file
 
 Gettext = Callable[[str], str]
 KINDS = [k.value for k in ChangeKind]
@@ -93,7 +92,5 @@ def change_chart(view: dict[str, Any], _: Gettext) -> Markup:
 
 def render_change_file(view: dict[str, Any], gettext: Gettext, lang: str) -> str:
     """The printable file: the page's content with its styles inside."""
-    return env.get_template("report_changes_file.html").render(
-        _=gettext, v=view, lang=lang, chart=change_chart(view, gettext), change_words=CHANGE,
-        css=(STATIC / "report.css").read_text(encoding="utf-8"), page=None,
-    )  # fmt: skip
+    return render_file("report_changes_file.html", view, gettext, lang,
+                       change_chart(view, gettext), change_words=CHANGE)  # fmt: skip
