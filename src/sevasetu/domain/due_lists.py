@@ -13,6 +13,8 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
+from operator import attrgetter
 from typing import NamedTuple
 
 from .schedule import DoseStatus, Schedule, Status, due_doses
@@ -68,8 +70,7 @@ class Contact:
 NO_CONTACT: dict[str, str | None] = {"mother_name": None, "mother_phone": None, "contact": None}
 
 
-@dataclass(frozen=True, slots=True)
-class DueEntry:
+class DueEntry(NamedTuple):  # a tuple: one per child on a list, thousands a list
     child: ChildRow
     doses: tuple[DoseStatus, ...]
     contact: Contact | None
@@ -231,6 +232,23 @@ def listable_json(text: str) -> tuple[DoseStatus, ...]:
     return found
 
 
+def listed_in_window(
+    text: str, *, start: date, end: date, defaulters: bool = False
+) -> tuple[DoseStatus, ...]:
+    """``doses_in_window`` over ``listable_json(text)``, remembered by the text and the window:
+    the same area's list asked again lists each child without looking at a dose."""
+    key = (text, start, end, defaulters)
+    found = _IN_WINDOW.get(key)
+    if found is None:
+        if len(_IN_WINDOW) >= _DECODED_KEPT:
+            _IN_WINDOW.clear()
+        found = _IN_WINDOW[key] = doses_in_window(
+            listable_json(text), start=start, end=end, defaulters=defaulters
+        )
+    return found
+
+
+_IN_WINDOW: dict[tuple[str, date, date, bool], tuple[DoseStatus, ...]] = {}
 _DECODED: dict[str, tuple[DoseStatus, ...]] = {}
 _DECODED_KEPT = 50_000  # distinct texts, about 1 KB each with their statuses
 _LISTABLE = {s.value: s for s in (Status.DUE, Status.OVERDUE, Status.UPCOMING)}
@@ -260,33 +278,61 @@ def mother_of(
     the head's spouse, whichever is a woman; a grandchild's is a daughter-in-law (else a
     daughter). Without one, the household head is the contact."""
     members = [a for a in adults if a.id != child.id]
+    head = _head(members)
     if recorded is not None:
-        head = _head(members)
         return Contact(recorded.name, recorded.phone or (head.phone if head else None), True)
-    relation = child.relation_to_head
-    if relation in ("son", "daughter"):
-        wanted: tuple[str, ...] = ("head", "spouse")
-    elif relation in ("grandson", "granddaughter"):
-        wanted = ("daughter_in_law", "daughter")
-    else:
-        wanted = ()
-    for kind in wanted:
+    for kind in _MOTHER_KINDS.get(child.relation_to_head, ()):
         women = [m for m in members if m.relation_to_head == kind and m.sex == "female"]
         if women:
             # Several daughters-in-law: the youngest woman old enough is the likeliest mother.
-            mother = max(women, key=lambda m: m.birth_date)
-            head = _head(members)
+            mother = max(women, key=_born)
             return Contact(mother.name, mother.phone or (head.phone if head else None), True)
-    head = _head(members)
     if head is None:
         return None
     return Contact(head.name, head.phone, False)
+
+
+# Who a child's mother may be, by the child's relation to the household head, in order.
+_MOTHER_KINDS: dict[str | None, tuple[str, ...]] = {
+    "son": ("head", "spouse"), "daughter": ("head", "spouse"),
+    "grandson": ("daughter_in_law", "daughter"), "granddaughter": ("daughter_in_law", "daughter"),
+}  # fmt: skip
+_born = attrgetter("birth_date")
+
+
+def mothers_of(
+    children: Iterable[ChildRow],
+    adults: Mapping[str, list[ContactRow]],
+    recorded: Mapping[str, ContactRow],
+) -> list[Contact | None]:
+    """``mother_of`` each child, with the adults of their household (by household id) and the
+    mothers recorded at deliveries (by child id). Judged once per household and kind of child
+    (a son or daughter, a grandchild, another): the answer for a child without a recorded
+    mother depends only on those two, the child's own row counting only when it is the head
+    (the kinds looked for are never the child's own: a son's mother is the head or spouse, a
+    grandchild's a daughter or daughter-in-law)."""
+    found: list[Contact | None] = []
+    known: dict[tuple[str, tuple[str, ...]], Contact | None] = {}
+    none: list[ContactRow] = []
+    for child in children:
+        mother = recorded.get(child.id)
+        household = child.household_id or ""
+        if mother is not None or child.relation_to_head == "head":
+            found.append(mother_of(child, adults.get(household, none), mother))
+            continue
+        key = (household, _MOTHER_KINDS.get(child.relation_to_head, ()))
+        if key in known:
+            found.append(known[key])
+        else:
+            found.append(known.setdefault(key, mother_of(child, adults.get(household, none))))
+    return found
 
 
 def _head(members: Iterable[ContactRow]) -> ContactRow | None:
     return next((m for m in members if m.relation_to_head == "head"), None)
 
 
+@lru_cache(maxsize=65_536)  # a district's addresses, sorted again by every list of the day
 def _natural(text: str) -> str:
     """House 9 before House 10: numbers compared as numbers."""
     return _DIGITS.sub(lambda m: m.group().zfill(12), text.casefold())

@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
+from typing import NamedTuple
 
 from ..adapters.schedules import load_schedule
 from ..domain.access import Action, Principal, require, require_area
@@ -25,8 +26,8 @@ from ..domain.due_lists import (
     Summary,
     doses_in_window,
     flags_text,
-    listable_json,
-    mother_of,
+    listed_in_window,
+    mothers_of,
     round_order,
     schedule_version,
     summarise,
@@ -46,8 +47,7 @@ REFRESH_CHUNK = 5000  # children per write transaction of a refresh
 log = logging.getLogger("sevasetu.due_lists")
 
 
-@dataclass(frozen=True, slots=True)
-class DueItem:
+class DueItem(NamedTuple):  # a tuple: one per child on a list, thousands a list
     entry: DueEntry
     village: Area
     ashas: tuple[str, ...]  # full names of the village's ASHAs (or the nearest area's above)
@@ -253,8 +253,8 @@ def _judge_state(
         if flags is None or flags != texts[child.area_code]:
             live.append(child)
         elif statuses is not None:
-            listed[child.id] = doses_in_window(
-                listable_json(statuses), start=start, end=end, defaulters=defaulters
+            listed[child.id] = listed_in_window(
+                statuses, start=start, end=end, defaulters=defaulters
             )
     if live:
         # Most children stale (no refresh ran): the area's doses in one query; else by id.
@@ -282,13 +282,10 @@ def _judge_state(
         adults[row.household_id].append(row)
     # A child whose delivery was recorded has her mother on record, not guessed.
     recorded = uow.due_lists.mothers(state_code, [c.id for c, _ in judged]) if judged else {}
+    contacts = mothers_of([c for c, _ in judged], adults, recorded)
     return [
-        DueEntry(
-            child,
-            doses,
-            mother_of(child, adults.get(child.household_id or "", []), recorded.get(child.id)),
-        )  # fmt: skip
-        for child, doses in judged
+        DueEntry(child, doses, contact)
+        for (child, doses), contact in zip(judged, contacts, strict=True)
     ]
 
 

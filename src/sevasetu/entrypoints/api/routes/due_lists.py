@@ -8,6 +8,7 @@ from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
+from ....domain.schedule import DoseStatus
 from ....services import due_lists as svc
 from ....services import lookup as lookup_svc
 from ..deps import CtxDep, CurrentPrincipal
@@ -96,16 +97,34 @@ class OrjsonResponse(JSONResponse):
 def _item(item: svc.DueItem) -> dict[str, object]:
     """One row of the list in the shape of ``DueChildPublic``, for orjson, which writes dates
     (ISO 8601) and statuses (their values) itself: no text is made here for them."""
-    child, village = item.child, item.village
+    entry, village = item.entry, item.village
+    child = entry.child
     return {
         "person_id": child.id, "name": child.name, "name_latin": child.name_latin,
         "birth_date": child.birth_date, "sex": child.sex,
         "village_code": village.code, "village": village.name,
         "household_id": child.household_id, "address": child.address, "phone": child.phone,
-        **item.contact_fields(), "ashas": list(item.ashas),
-        "doses": [{"code": d.code, "status": d.status, "due_date": d.due_date,
-                   "last_date": d.last_date} for d in item.doses],
+        **item.contact_fields(), "ashas": list(item.ashas), "doses": _doses(entry.doses),
     }  # fmt: skip
+
+
+def _doses(doses: tuple[DoseStatus, ...]) -> orjson.Fragment:
+    """The ``doses`` of a row, encoded once per distinct list of statuses and remembered by
+    it (exact: equal statuses encode alike): a child listed from a stored summary has the same
+    statuses in every list of the day, and children born days apart often share them."""
+    found = _ENCODED_DOSES.get(doses)
+    if found is None:
+        if len(_ENCODED_DOSES) >= _ENCODED_KEPT:
+            _ENCODED_DOSES.clear()
+        found = _ENCODED_DOSES[doses] = orjson.Fragment(orjson.dumps([
+            {"code": d.code, "status": d.status, "due_date": d.due_date,
+             "last_date": d.last_date} for d in doses
+        ]))  # fmt: skip
+    return found
+
+
+_ENCODED_DOSES: dict[tuple[DoseStatus, ...], orjson.Fragment] = {}
+_ENCODED_KEPT = 50_000  # distinct lists of statuses, a few hundred bytes each
 
 
 class LookupHitPublic(BaseModel):
