@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Query, Request
+from fastapi.responses import PlainTextResponse
 from starlette.concurrency import run_in_threadpool
 
 from ...bootstrap import AppContext
@@ -66,3 +67,14 @@ async def _ctx(request: Request) -> AppContext:
 
 CtxDep = Annotated[AppContext, Depends(_ctx)]
 CurrentPrincipal = Annotated[Principal, Depends(current_principal)]
+# An area's code in a report's query string (a ward, union, block, district or state).
+AreaCode = Annotated[str, Query(min_length=1, max_length=40)]
+
+
+def csv_download(text: str, filename: str) -> PlainTextResponse:
+    """A report as a CSV file the browser saves under ``filename``."""
+    return PlainTextResponse(
+        text,
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )

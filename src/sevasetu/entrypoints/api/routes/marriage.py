@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import PlainTextResponse
 from pydantic import Field
 
 from ....adapters.i18n import gettext_for
 from ....services import marriage as svc
 from ...web.marriage_view import alerts_csv, alerts_view, check_view
-from ..deps import CtxDep, CurrentPrincipal
+from ..deps import AreaCode, CtxDep, CurrentPrincipal, csv_download
 from ..problems import language_of, translate_reason
 from ..schemas import Strict
 
@@ -58,7 +58,7 @@ def create_check(
 def alerts(
     ctx: CtxDep,
     principal: CurrentPrincipal,
-    area: Annotated[str, Query(min_length=1, max_length=40)],
+    area: AreaCode,
 ) -> dict[str, Any]:
     return alerts_view(svc.marriage_alerts(ctx, principal, area), ctx.area_tree())
 
@@ -71,12 +71,7 @@ def alerts(
 def alerts_file(
     ctx: CtxDep,
     principal: CurrentPrincipal,
-    area: Annotated[str, Query(min_length=1, max_length=40)],
+    area: AreaCode,
 ) -> PlainTextResponse:
     view = alerts_view(svc.marriage_alerts(ctx, principal, area), ctx.area_tree())
-    name = f"marriage-alerts-{view['area']['code']}.csv"
-    return PlainTextResponse(
-        alerts_csv(view),
-        media_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="{name}"'},
-    )
+    return csv_download(alerts_csv(view), f"marriage-alerts-{view['area']['code']}.csv")

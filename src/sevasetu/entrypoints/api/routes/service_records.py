@@ -4,9 +4,9 @@ benefits report with its decisions, and the disaster priority list (docs/service
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter
 from fastapi.responses import PlainTextResponse
 from pydantic import BaseModel, Field
 
@@ -15,7 +15,7 @@ from ....services import benefit_findings as findings_svc
 from ....services import priority as priority_svc
 from ....services import service_records as svc
 from ...web.ledger_view import duplicates_view, priority_csv, priority_view
-from ..deps import CtxDep, CurrentPrincipal
+from ..deps import AreaCode, CtxDep, CurrentPrincipal, csv_download
 from ..schemas import Strict
 
 router = APIRouter(tags=["services ledger"])
@@ -184,7 +184,7 @@ def person_services(
 def duplicates(
     ctx: CtxDep,
     principal: CurrentPrincipal,
-    area: Annotated[str, Query(min_length=1, max_length=40)],
+    area: AreaCode,
 ) -> dict[str, Any]:
     report = findings_svc.duplicates_report(ctx, principal, area)
     return duplicates_view(report, ctx.area_tree())
@@ -233,7 +233,7 @@ def decide_finding(
 def priority(
     ctx: CtxDep,
     principal: CurrentPrincipal,
-    area: Annotated[str, Query(min_length=1, max_length=40)],
+    area: AreaCode,
 ) -> dict[str, Any]:
     return priority_view(priority_svc.priority_list(ctx, principal, area), ctx.area_tree())
 
@@ -246,13 +246,7 @@ def priority(
 def priority_file(
     ctx: CtxDep,
     principal: CurrentPrincipal,
-    area: Annotated[str, Query(min_length=1, max_length=40)],
+    area: AreaCode,
 ) -> PlainTextResponse:
     view = priority_view(priority_svc.priority_list(ctx, principal, area), ctx.area_tree())
-    return PlainTextResponse(
-        priority_csv(view),
-        media_type="text/csv; charset=utf-8",
-        headers={
-            "Content-Disposition": f'attachment; filename="priority-{view["area"]["code"]}.csv"'
-        },
-    )
+    return csv_download(priority_csv(view), f"priority-{view['area']['code']}.csv")

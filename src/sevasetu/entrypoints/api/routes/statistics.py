@@ -3,14 +3,14 @@ per ward with a total (docs/area-statistics.md)."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter
 from fastapi.responses import PlainTextResponse
 
 from ....services.statistics import area_statistics
 from ...web.statistics_view import statistics_csv, statistics_view
-from ..deps import CtxDep, CurrentPrincipal
+from ..deps import AreaCode, CtxDep, CurrentPrincipal, csv_download
 
 router = APIRouter(tags=["reports"])
 
@@ -23,7 +23,7 @@ router = APIRouter(tags=["reports"])
 def statistics(
     ctx: CtxDep,
     principal: CurrentPrincipal,
-    area: Annotated[str, Query(min_length=1, max_length=40)],
+    area: AreaCode,
 ) -> dict[str, Any]:
     return statistics_view(area_statistics(ctx, principal, area), ctx.area_tree())
 
@@ -36,12 +36,7 @@ def statistics(
 def statistics_file(
     ctx: CtxDep,
     principal: CurrentPrincipal,
-    area: Annotated[str, Query(min_length=1, max_length=40)],
+    area: AreaCode,
 ) -> PlainTextResponse:
     view = statistics_view(area_statistics(ctx, principal, area), ctx.area_tree())
-    name = f"statistics-{view['area']['code']}.csv"
-    return PlainTextResponse(
-        statistics_csv(view),
-        media_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="{name}"'},
-    )
+    return csv_download(statistics_csv(view), f"statistics-{view['area']['code']}.csv")
