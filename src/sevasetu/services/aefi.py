@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 from ..domain.access import Action, Principal, can, require, require_area
 from ..domain.aefi import AefiReport, check_onset, outcome_of, severity_of, symptoms_of
 from ..domain.errors import NotFound, OutsideArea, StaleVersion
+from ..domain.vaccinations import Vaccination
 from .audit import audit_denials, record
 from .ports import Context, UnitOfWork
 
@@ -152,3 +153,30 @@ def list_aefi(
         found = uow.aefi.in_areas(codes, serious=serious, since=since, limit=page_size + 1,
                                   offset=(page - 1) * page_size)  # fmt: skip
     return found[:page_size], len(found) > page_size
+
+
+@dataclass(frozen=True, slots=True)
+class AefiDose:
+    """What a list of reports shows beside each one: the person's name and the dose given."""
+
+    person_name: str
+    vaccination: Vaccination | None
+    recorded_by: str  # the staff user's full name, else the actor as stored
+
+
+@audit_denials
+def doses_of(ctx: Context, principal: Principal, reports: list[AefiReport]) -> dict[str, AefiDose]:
+    """The person, the dose and the recorder of each report ``list_aefi`` returned, by id."""
+    require(principal, Action.AEFI_READ)
+    found: dict[str, AefiDose] = {}
+    with ctx.uow() as uow:
+        for report in reports:
+            person = uow.people.get(report.person_id)
+            kind, _, user_id = report.recorded_by.partition(":")
+            user = uow.users.get(user_id) if kind == "user" else None
+            found[report.id] = AefiDose(
+                person.name if person else "",
+                uow.aefi.vaccination(report.vaccination_id),
+                user.full_name if user else report.recorded_by,
+            )
+    return found

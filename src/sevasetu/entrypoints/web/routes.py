@@ -7,6 +7,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 
 from . import (
+    aefi_pages,
     auth_pages,
     booking_pages,
     desk_pages,
@@ -33,7 +34,7 @@ def install(app: FastAPI) -> None:
     for module in (auth_pages, people_pages, household_pages, due_list_pages, verify_pages,
                    mobile_login_pages, booking_pages, session_pages, proof_pages, stock_pages,
                    report_pages, legacy_review_pages, ledger_pages, marriage_pages,
-                   survey_pages, statistics_pages):  # fmt: skip
+                   survey_pages, statistics_pages, aefi_pages):  # fmt: skip
         app.include_router(module.router)
     app.include_router(desk_pages.router)  # hospital continuity: cards and the offline desk
 
